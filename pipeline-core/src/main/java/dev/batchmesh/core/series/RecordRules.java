@@ -1,0 +1,70 @@
+package dev.batchmesh.core.series;
+
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/** The naming rules of the v1 API, shared by every service that accepts or stores a name. */
+public final class RecordRules {
+
+    public static final int MAX_KEY_BYTES = 256;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private RecordRules() {
+    }
+
+    public static boolean isValidStream(String stream) {
+        return stream != null && NAME.matcher(stream).matches();
+    }
+
+    /** Tenants follow the stream rule, which keeps them usable in topic names, paths and labels. */
+    public static boolean isValidTenant(String tenant) {
+        return isValidStream(tenant);
+    }
+
+    /** Null when the key is acceptable, otherwise why not, in words fit for a client. */
+    public static String keyViolation(String key) {
+        if (key == null) {
+            return "key is missing";
+        }
+        if (key.isEmpty()) {
+            return "key is empty";
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (Character.isISOControl(c)) {
+                return "key contains control character U+%04X at position %d".formatted((int) c, i);
+            }
+            if (Character.isSurrogate(c)) {
+                boolean paired = Character.isHighSurrogate(c) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1));
+                if (!paired) {
+                    return "key is not valid UTF-8 (unpaired surrogate at position " + i + ")";
+                }
+                i++;
+            }
+        }
+        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_KEY_BYTES) {
+            return "key is " + bytes + " bytes of UTF-8, more than " + MAX_KEY_BYTES;
+        }
+        return null;
+    }
+
+    public static void requireValidStream(String stream) {
+        if (!isValidStream(stream)) {
+            throw new IllegalArgumentException("invalid stream name: must match [A-Za-z0-9._-]{1,64}");
+        }
+    }
+
+    public static void requireValidTenant(String tenant) {
+        if (!isValidTenant(tenant)) {
+            throw new IllegalArgumentException("invalid tenant: must match [A-Za-z0-9._-]{1,64}");
+        }
+    }
+
+    public static void requireValidKey(String key) {
+        String violation = keyViolation(key);
+        if (violation != null) {
+            throw new IllegalArgumentException(violation);
+        }
+    }
+}
