@@ -1,0 +1,2 @@
+/** Typed settings of the gateway (gateway.*). */
+package dev.batchmesh.gateway.config;

@@ -1,0 +1,282 @@
+package dev.batchmesh.gateway;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+import dev.batchmesh.core.contract.ProblemTypes;
+import dev.batchmesh.core.contract.TenantHeader;
+import dev.batchmesh.gateway.support.StubBackend;
+import dev.batchmesh.gateway.support.StubBackend.ReceivedRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The gateway on a random port in front of two real stub backends on random ports. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+class GatewayRoutingIntegrationTest {
+
+    private static final StubBackend batcher = StubBackend.start("batcher");
+    private static final StubBackend aggregator = StubBackend.start("aggregator");
+    private static final String DEV_KEY = "Bearer dev-key";
+
+    @DynamicPropertySource
+    static void backends(DynamicPropertyRegistry registry) {
+        registry.add("gateway.backends.batcher-uri", batcher::uri);
+        registry.add("gateway.backends.aggregator-uri", aggregator::uri);
+    }
+
+    @AfterAll
+    static void stopBackends() {
+        batcher.close();
+        aggregator.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @LocalManagementPort
+    int managementPort;
+
+    WebTestClient client;
+
+    @BeforeEach
+    void setUp() {
+        client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(10)).build();
+        batcher.drain();
+        aggregator.drain();
+    }
+
+    private URI gateway(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + port + pathAndQuery);
+    }
+
+    @Test
+    void shouldRouteIngestToBatcherWithPathBodyAndTenant() throws Exception {
+        String body = "[{\"key\":\"checkout\",\"value\":1.5}]";
+
+        client.post().uri(gateway("/v1/streams/orders.v1/records"))
+                .header(HttpHeaders.AUTHORIZATION, DEV_KEY)
+                .header("Idempotency-Key", "req-1")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus().isAccepted()
+                .expectBody().json("{\"backend\":\"batcher\"}");
+
+        ReceivedRequest seen = batcher.takeRequest();
+        assertThat(seen.method()).isEqualTo("POST");
+        assertThat(seen.uri()).isEqualTo("/v1/streams/orders.v1/records");
+        assertThat(seen.body()).isEqualTo(body);
+        assertThat(seen.headers().getValuesAsList(TenantHeader.NAME)).containsExactly("dev");
+        assertThat(seen.headers().getFirst("Idempotency-Key")).isEqualTo("req-1");
+        assertThat(aggregator.drain()).isEmpty();
+    }
+
+    static Stream<String> queryPaths() {
+        return Stream.of(
+                "/v1/streams/orders/aggregates?key=a%20b%2Bc&from=2026-11-22T10:00:00Z&to=1795860000000&step=PT1M",
+                "/v1/streams/orders/keys?from=1795860000000",
+                "/v1/streams/orders/summary?from=2026-11-22T10:00:00Z&to=2026-11-22T11:00:00Z");
+    }
+
+    @ParameterizedTest
+    @MethodSource("queryPaths")
+    void shouldRouteQueriesToAggregatorWithPathAndQueryIntact(String pathAndQuery) throws Exception {
+        client.get().uri(gateway(pathAndQuery))
+                .header(HttpHeaders.AUTHORIZATION, "Bearer dev-key-2")
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().json("{\"backend\":\"aggregator\"}");
+
+        ReceivedRequest seen = aggregator.takeRequest();
+        assertThat(seen.method()).isEqualTo("GET");
+        assertThat(seen.uri()).isEqualTo(pathAndQuery);
+        assertThat(seen.headers().getValuesAsList(TenantHeader.NAME)).containsExactly("dev2");
+        assertThat(batcher.drain()).isEmpty();
+    }
+
+    @Test
+    void shouldReplaceSpoofedTenantHeadersInAnyCaseAndDropTheApiKey() throws Exception {
+        client.get().uri(gateway("/v1/streams/orders/keys"))
+                .header(HttpHeaders.AUTHORIZATION, DEV_KEY)
+                .header("X-Batchmesh-Tenant", "dev2")
+                .header("x-BATCHMESH-tenant", "victim")
+                .exchange()
+                .expectStatus().isOk();
+
+        ReceivedRequest seen = aggregator.takeRequest();
+        assertThat(seen.headers().getValuesAsList(TenantHeader.NAME)).containsExactly("dev");
+        assertThat(seen.headers().containsHeader(HttpHeaders.AUTHORIZATION)).isFalse();
+    }
+
+    static Stream<Arguments> badCredentials() {
+        return Stream.of(
+                Arguments.of("missing", null),
+                Arguments.of("unknown key", "Bearer not-a-key"),
+                Arguments.of("key of another case", "Bearer DEV-KEY"),
+                Arguments.of("empty bearer", "Bearer "),
+                Arguments.of("other scheme", "Basic ZGV2OmRldi1rZXk="),
+                Arguments.of("bare key", "dev-key"),
+                Arguments.of("key with trailing garbage", "Bearer dev-key extra"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badCredentials")
+    void shouldAnswer401ProblemWithChallengeWhenCredentialsAreBad(String what, String authorization) {
+        var request = client.get().uri(gateway("/v1/streams/orders/keys"));
+        if (authorization != null) {
+            request = request.header(HttpHeaders.AUTHORIZATION, authorization);
+        }
+        request.exchange()
+                .expectStatus().isUnauthorized()
+                .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.type").isEqualTo(ProblemTypes.UNAUTHENTICATED.toString())
+                .jsonPath("$.status").isEqualTo(401)
+                .jsonPath("$.detail").isNotEmpty();
+
+        assertThat(aggregator.drain()).as("an unauthenticated request must not reach the backend").isEmpty();
+    }
+
+    @Test
+    void shouldAnswer401WhenTwoAuthorizationHeadersAreSent() {
+        client.post().uri(gateway("/v1/streams/orders/records"))
+                .header(HttpHeaders.AUTHORIZATION, DEV_KEY, "Bearer dev-key-2")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("[]")
+                .exchange()
+                .expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.type").isEqualTo(ProblemTypes.UNAUTHENTICATED.toString());
+        assertThat(batcher.drain()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "/actuator/health", "/actuator/prometheus", "/internal/v1/streams/orders/partials",
+            "/v1/streams/orders", "/v1/streams/orders/records/extra", "/v1/streams/orders/aggregates/", "/"})
+    void shouldAnswer404ProblemForPathsThatAreNotRouted(String path) {
+        client.get().uri(gateway(path))
+                .header(HttpHeaders.AUTHORIZATION, DEV_KEY)
+                .exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.type").isEqualTo(ProblemTypes.NOT_FOUND.toString())
+                .jsonPath("$.status").isEqualTo(404);
+
+        assertThat(batcher.drain()).isEmpty();
+        assertThat(aggregator.drain()).isEmpty();
+    }
+
+    @Test
+    void shouldAnswer405ProblemWithAllowWhenThePathExistsWithAnotherMethod() {
+        client.method(HttpMethod.DELETE).uri(gateway("/v1/streams/orders/records"))
+                .header(HttpHeaders.AUTHORIZATION, DEV_KEY)
+                .exchange()
+                .expectStatus().isEqualTo(HttpStatus.METHOD_NOT_ALLOWED)
+                .expectHeader().valueEquals(HttpHeaders.ALLOW, "POST")
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.type").isEqualTo(ProblemTypes.METHOD_NOT_ALLOWED.toString());
+
+        client.post().uri(gateway("/v1/streams/orders/summary"))
+                .header(HttpHeaders.AUTHORIZATION, DEV_KEY)
+                .exchange()
+                .expectStatus().isEqualTo(HttpStatus.METHOD_NOT_ALLOWED)
+                .expectHeader().valueEquals(HttpHeaders.ALLOW, "GET");
+
+        assertThat(batcher.drain()).isEmpty();
+        assertThat(aggregator.drain()).isEmpty();
+    }
+
+    @Test
+    void shouldPassBackendProblemsThroughUnchanged() {
+        byte[] body = client.post().uri(gateway("/v1/streams/rejected/records"))
+                .header(HttpHeaders.AUTHORIZATION, DEV_KEY)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("[{\"key\":\"\",\"value\":1}]")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().returnResult().getResponseBody();
+
+        assertThat(new String(body, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(StubBackend.REJECTION);
+    }
+
+    @Test
+    void shouldStreamServerSentEventsAsTheyArrive() {
+        Sinks.Many<String> windows = Sinks.many().unicast().onBackpressureBuffer();
+        aggregator.streamLiveEvents(windows.asFlux());
+        String first = "{\"start\":\"2026-11-22T10:00:00Z\",\"count\":1}";
+        String second = "{\"start\":\"2026-11-22T10:00:00Z\",\"count\":2}";
+
+        Flux<ServerSentEvent<String>> events = WebClient.create().get()
+                .uri(gateway("/v1/streams/orders/aggregates/live?key=checkout"))
+                .header(HttpHeaders.AUTHORIZATION, DEV_KEY)
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .retrieve()
+                .bodyToFlux(new ParameterizedTypeReference<>() {
+                });
+
+        // The second event is only produced after the first has reached the client, and the
+        // stream only completes after that: buffering anywhere on the way would stall this.
+        StepVerifier.create(events)
+                .then(() -> windows.tryEmitNext(first).orThrow())
+                .assertNext(event -> {
+                    assertThat(event.event()).isEqualTo("window");
+                    assertThat(event.data()).isEqualTo(first);
+                })
+                .then(() -> windows.tryEmitNext(second).orThrow())
+                .assertNext(event -> assertThat(event.data()).isEqualTo(second))
+                .then(() -> windows.tryEmitComplete().orThrow())
+                .expectComplete()
+                .verify(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void shouldServeTheOpenApiDocumentWithoutAuthentication() throws Exception {
+        byte[] served = client.get().uri(gateway("/v1/openapi.yaml"))
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.parseMediaType("application/yaml"))
+                .expectBody().returnResult().getResponseBody();
+
+        assertThat(served).isEqualTo(Files.readAllBytes(Path.of("../docs/openapi.yaml")));
+    }
+
+    @Test
+    void shouldExposeHealthAndPrometheusOnTheManagementPortOnly() {
+        WebTestClient management = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).build();
+        management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("UP");
+        management.get().uri("/actuator/prometheus").exchange().expectStatus().isOk();
+        management.get().uri("/actuator/env").exchange().expectStatus().isNotFound();
+    }
+}

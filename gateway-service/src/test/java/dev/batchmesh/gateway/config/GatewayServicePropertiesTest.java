@@ -1,0 +1,63 @@
+package dev.batchmesh.gateway.config;
+
+import java.net.URI;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class GatewayServicePropertiesTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+            .withUserConfiguration(GatewayServiceConfiguration.class);
+
+    @Test
+    void shouldBindKeysBackendsAndDefaults() {
+        runner.withPropertyValues(
+                        "gateway.api-keys[0].key=k1", "gateway.api-keys[0].tenant=team-a",
+                        "gateway.api-keys[1].key=k2", "gateway.api-keys[1].tenant=team.b",
+                        "gateway.backends.batcher-uri=http://batcher-service:8080")
+                .run(context -> {
+                    GatewayServiceProperties properties = context.getBean(GatewayServiceProperties.class);
+                    assertThat(properties.apiKeys()).extracting(GatewayServiceProperties.ApiKey::tenant).containsExactly("team-a", "team.b");
+                    assertThat(properties.backends().batcherUri()).isEqualTo(URI.create("http://batcher-service:8080"));
+                    assertThat(properties.backends().aggregatorUri()).isEqualTo(URI.create("http://localhost:8083"));
+                    assertThat(properties.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+                });
+    }
+
+    @Test
+    void shouldRefuseToStartWithoutKeys() {
+        runner.run(context -> assertThat(context).hasFailed());
+    }
+
+    @Test
+    void shouldRefuseDuplicateKeys() {
+        runner.withPropertyValues(
+                        "gateway.api-keys[0].key=same", "gateway.api-keys[0].tenant=a",
+                        "gateway.api-keys[1].key=same", "gateway.api-keys[1].tenant=b")
+                .run(context -> assertThat(context).hasFailed()
+                        .getFailure().rootCause().hasMessageContaining("same key twice"));
+    }
+
+    @Test
+    void shouldRefuseInvalidTenantsAndBlankKeys() {
+        runner.withPropertyValues("gateway.api-keys[0].key=k", "gateway.api-keys[0].tenant=no/slashes")
+                .run(context -> assertThat(context).hasFailed()
+                        .getFailure().rootCause().hasMessageContaining("tenant must match"));
+        runner.withPropertyValues("gateway.api-keys[0].key= ", "gateway.api-keys[0].tenant=dev")
+                .run(context -> assertThat(context).hasFailed());
+    }
+
+    @Test
+    void shouldNotPrintKeysWhenValidationFails() {
+        runner.withPropertyValues("gateway.api-keys[0].key=top-secret-key", "gateway.api-keys[0].tenant=bad tenant")
+                .run(context -> assertThat(context).hasFailed()
+                        .getFailure().rootCause().message().doesNotContain("top-secret-key"));
+    }
+}
