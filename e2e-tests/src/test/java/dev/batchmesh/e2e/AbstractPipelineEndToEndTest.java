@@ -21,10 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -248,14 +250,19 @@ abstract class AbstractPipelineEndToEndTest {
         String key = "live-key";
         HttpRequest request = HttpRequest.newBuilder(client.uri("/v1/streams/" + STREAM + "/aggregates/live?key=" + key))
                 .header("Authorization", "Bearer " + PipelineCluster.DEV_KEY).header("Accept", "text/event-stream").GET().build();
-        HttpResponse<Stream<String>> response = client.http().send(request, HttpResponse.BodyHandlers.ofLines());
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
-        CompletableFuture<JsonNode> firstWindow = CompletableFuture.supplyAsync(() -> response.body()
-                .filter(line -> line.startsWith("data:"))
-                .map(line -> GatewayClient.JSON.readTree(line.substring(5).trim()))
-                .filter(node -> node.path("count").asLong() >= 2)
-                .findFirst().orElseThrow());
+        // Headers may only arrive with the first event, so subscribe asynchronously and post meanwhile.
+        List<HttpResponse<Stream<String>>> opened = new CopyOnWriteArrayList<>();
+        CompletableFuture<JsonNode> firstWindow = client.http().sendAsync(request, HttpResponse.BodyHandlers.ofLines())
+                .thenApplyAsync(response -> {
+                    opened.add(response);
+                    assertThat(response.statusCode()).isEqualTo(200);
+                    assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+                    return response.body()
+                            .filter(line -> line.startsWith("data:"))
+                            .map(line -> GatewayClient.JSON.readTree(line.substring(5).trim()))
+                            .filter(node -> node.path("count").asLong() >= 2)
+                            .findFirst().orElseThrow();
+                });
         try {
             long ts = to - WINDOW;
             // Keep feeding the key until the subscription has surely started and seen it (bounded).
@@ -265,7 +272,7 @@ abstract class AbstractPipelineEndToEndTest {
                         "[{\"key\":\"" + key + "\",\"value\":" + attempt + ",\"ts\":" + ts + "}]");
                 try {
                     event = firstWindow.get(1, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.TimeoutException stillWaiting) {
+                } catch (TimeoutException stillWaiting) {
                     // post again
                 }
             }
@@ -274,7 +281,7 @@ abstract class AbstractPipelineEndToEndTest {
             assertThat(Instant.parse(event.path("start").asString()).toEpochMilli()).isEqualTo(Math.floorDiv(ts, WINDOW) * WINDOW);
         } finally {
             firstWindow.cancel(true);
-            response.body().close();
+            opened.forEach(r -> r.body().close());
         }
         failed = false;
     }
