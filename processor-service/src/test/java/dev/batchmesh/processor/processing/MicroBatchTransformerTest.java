@@ -1,0 +1,134 @@
+package dev.batchmesh.processor.processing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.batchmesh.core.batch.MicroBatch;
+import dev.batchmesh.core.batch.MicroBatchCodec;
+import dev.batchmesh.core.batch.SeriesPoints;
+import dev.batchmesh.core.codec.MalformedDataException;
+import dev.batchmesh.core.codec.UnsupportedFormatVersionException;
+import dev.batchmesh.core.contract.PipelineTopics;
+import dev.batchmesh.core.partial.MicroBatchAggregator;
+import dev.batchmesh.core.partial.SeriesPartials;
+import dev.batchmesh.core.partial.SeriesPartialsCodec;
+import dev.batchmesh.core.partial.WindowPartial;
+import dev.batchmesh.core.series.SeriesKey;
+import dev.batchmesh.core.series.WindowSpec;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
+class MicroBatchTransformerTest {
+
+    private static final long NOW = 1_790_000_005_000L;
+    private static final SeriesKey CPU = new SeriesKey("t1", "cpu", "host-a");
+    private static final SeriesKey MEM = new SeriesKey("t1", "mem", "host-a");
+
+    private final MicroBatchTransformer transformer = new MicroBatchTransformer(
+            new MicroBatchAggregator(WindowSpec.DEFAULT, 60_000, 200), "partials");
+
+    @Test
+    void shouldProduceOnePartialsMessagePerSeriesKeyedBySeriesBytes() {
+        long w = WindowSpec.DEFAULT.startOf(NOW);
+        UUID id = UUID.randomUUID();
+        MicroBatch batch = new MicroBatch(id, NOW, List.of(
+                new SeriesPoints(CPU, new long[] {w + 1, w + 2, w - 5_000}, new double[] {1, 3, 10}),
+                new SeriesPoints(MEM, new long[] {w + 3}, new double[] {7})));
+
+        ProcessedBatch processed = transformer.transform(message(MicroBatchCodec.encode(batch), 1, id));
+
+        assertThat(processed.records()).isEqualTo(4);
+        assertThat(processed.lateRecords()).isZero();
+        assertThat(processed.partials()).hasSize(2).allSatisfy(p -> {
+            assertThat(p.topic()).isEqualTo("partials");
+            assertThat(p.partition()).as("partition left to the key partitioner").isNull();
+            assertThat(p.headers().lastHeader(PipelineTopics.BATCH_ID_HEADER).value()).isEqualTo(bytes(id));
+        });
+        SeriesPartials cpu = decode(processed.partials().get(0));
+        assertThat(cpu.series()).isEqualTo(CPU);
+        assertThat(cpu.batchCreatedAt()).isEqualTo(NOW);
+        assertThat(cpu.windows()).extracting(WindowPartial::windowStart).containsExactly(w - 10_000, w);
+        assertThat(cpu.windows().get(1).aggregate().sum()).isEqualTo(4.0);
+        assertThat(Arrays.equals(processed.partials().get(1).key(), MEM.toBytes())).isTrue();
+    }
+
+    @Test
+    void shouldLeaveOutAndCountLateRecords() {
+        MicroBatch batch = new MicroBatch(UUID.randomUUID(), NOW, List.of(
+                new SeriesPoints(CPU, new long[] {NOW - 3_600_000, NOW - 1_000}, new double[] {100, 2})));
+
+        ProcessedBatch processed = transformer.transform(message(MicroBatchCodec.encode(batch), 1, null));
+
+        assertThat(processed.lateRecords()).isEqualTo(1);
+        assertThat(processed.records()).isEqualTo(1);
+        assertThat(decode(processed.partials().getFirst()).windows()).singleElement()
+                .satisfies(w -> assertThat(w.aggregate().max()).isEqualTo(2.0));
+    }
+
+    @Test
+    void shouldProduceNothingWhenEveryRecordIsLate() {
+        MicroBatch batch = new MicroBatch(UUID.randomUUID(), NOW, List.of(
+                new SeriesPoints(CPU, new long[] {NOW - 3_600_000}, new double[] {100})));
+
+        ProcessedBatch processed = transformer.transform(message(MicroBatchCodec.encode(batch), 1, null));
+
+        assertThat(processed.partials()).isEmpty();
+        assertThat(processed.lateRecords()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseAnUnknownVersionNamedByTheHeaderWithoutReadingTheValue() {
+        assertThatThrownBy(() -> transformer.transform(message(new byte[] {1, 2, 3}, 2, null)))
+                .isInstanceOf(UnsupportedFormatVersionException.class);
+    }
+
+    @Test
+    void shouldRefuseAnUnknownVersionInTheValueWhenTheHeaderIsMissing() {
+        assertThatThrownBy(() -> transformer.transform(message(new byte[] {0x4D, 9, 0, 0}, null, null)))
+                .isInstanceOf(UnsupportedFormatVersionException.class);
+    }
+
+    @Test
+    void shouldRejectBadMagicTruncationAndHeaderMismatchAsMalformed() {
+        byte[] valid = MicroBatchCodec.encode(new MicroBatch(UUID.randomUUID(), NOW,
+                List.of(new SeriesPoints(CPU, new long[] {NOW}, new double[] {1}))));
+
+        assertThatThrownBy(() -> transformer.transform(message(new byte[] {7, 1, 2}, null, null)))
+                .isInstanceOf(MalformedDataException.class).hasMessageContaining("magic");
+        assertThatThrownBy(() -> transformer.transform(message(Arrays.copyOf(valid, valid.length - 3), 1, null)))
+                .isInstanceOf(MalformedDataException.class);
+        assertThatThrownBy(() -> transformer.transform(message(null, 1, null)))
+                .isInstanceOf(MalformedDataException.class);
+        byte[] claimsVersion2 = valid.clone();
+        claimsVersion2[1] = 2;
+        assertThatThrownBy(() -> transformer.transform(message(claimsVersion2, 1, null)))
+                .isExactlyInstanceOf(MalformedDataException.class).hasMessageContaining("header says version 1");
+    }
+
+    private static SeriesPartials decode(ProducerRecord<byte[], byte[]> r) {
+        return SeriesPartialsCodec.decode(r.key(), r.value());
+    }
+
+    private static ConsumerRecord<byte[], byte[]> message(byte[] value, Integer formatHeader, UUID batchId) {
+        RecordHeaders headers = new RecordHeaders();
+        if (formatHeader != null) {
+            headers.add(PipelineTopics.FORMAT_VERSION_HEADER, new byte[] {formatHeader.byteValue()});
+        }
+        if (batchId != null) {
+            headers.add(PipelineTopics.BATCH_ID_HEADER, bytes(batchId));
+        }
+        return new ConsumerRecord<>("microbatches", 0, 42, NOW, TimestampType.CREATE_TIME, 0,
+                value == null ? 0 : value.length, null, value, headers, java.util.Optional.empty());
+    }
+
+    private static byte[] bytes(UUID id) {
+        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array();
+    }
+}
