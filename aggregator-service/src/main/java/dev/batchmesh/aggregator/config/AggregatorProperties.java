@@ -1,0 +1,78 @@
+package dev.batchmesh.aggregator.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the aggregator ({@code aggregator.*}). Window size, retention and grace are the
+ * pipeline-wide PIPELINE_* settings and must match the processor's, or partials are refused.
+ */
+@ConfigurationProperties("aggregator")
+@Validated
+public record AggregatorProperties(
+        @DefaultValue("aggregator") @NotBlank String applicationId,
+        @NotBlank String stateDir,
+        @DefaultValue("127.0.0.1") @NotBlank String advertisedHost,
+        @DefaultValue("partials") @NotBlank String inputTopic,
+        @DefaultValue("PT10S") @NotNull Duration windowSize,
+        @DefaultValue("PT24H") @NotNull Duration retention,
+        @DefaultValue("PT5M") @NotNull Duration grace,
+        @DefaultValue("PT0.1S") @NotNull Duration commitInterval,
+        @DefaultValue("1") @Min(1) @Max(64) int numStreamThreads,
+        @DefaultValue @Valid Topic topic,
+        @DefaultValue @Valid Query query,
+        @DefaultValue @Valid Live live,
+        @DefaultValue @Valid Forward forward) {
+
+    public AggregatorProperties {
+        if (stateDir == null || stateDir.isBlank()) {
+            stateDir = System.getProperty("java.io.tmpdir") + "/batchmesh-aggregator";
+        }
+    }
+
+    /** The partials topic as declared by this service (a NewTopic bean; existing topics are left alone). */
+    public record Topic(@DefaultValue("6") @Min(1) int partitions, @DefaultValue("1") @Min(1) short replicas) {
+    }
+
+    /**
+     * @param maxWindows   most output windows one aggregates query may produce
+     * @param defaultRange range queried when {@code from} is absent: {@code [to - defaultRange, to)}
+     * @param retryAfter   Retry-After of 503 answers while the state is restoring or rebalancing
+     */
+    public record Query(@DefaultValue("10000") @Min(1) int maxWindows,
+                        @DefaultValue("PT1H") @NotNull Duration defaultRange,
+                        @DefaultValue("PT1S") @NotNull Duration retryAfter) {
+    }
+
+    /** @param heartbeat interval of SSE comments that keep idle live connections open through proxies */
+    public record Live(@DefaultValue("PT15S") @NotNull Duration heartbeat) {
+    }
+
+    /** Calls from one replica to another: forwarded key queries and scatter-gather of keys and summary. */
+    public record Forward(@DefaultValue("PT2S") @NotNull Duration connectTimeout,
+                          @DefaultValue("PT10S") @NotNull Duration responseTimeout) {
+    }
+
+    @AssertTrue(message = "window-size must be a positive whole number of milliseconds")
+    boolean isWindowSizeValid() {
+        return windowSize.isPositive() && windowSize.toNanosPart() % 1_000_000 == 0;
+    }
+
+    @AssertTrue(message = "retention must be at least the window size, grace must not be negative")
+    boolean isRetentionValid() {
+        return retention.compareTo(windowSize) >= 0 && !grace.isNegative();
+    }
+
+    /** How long the window store keeps a window: late partials may merge until the grace ends. */
+    public Duration storeRetention() {
+        return retention.plus(grace);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.batchmesh.aggregator.merge;
+
+import dev.batchmesh.aggregator.merge.MergeMetrics.DropReason;
+import dev.batchmesh.core.aggregate.PartialAggregate;
+import dev.batchmesh.core.aggregate.PartialAggregateCodec;
+import dev.batchmesh.core.partial.SeriesPartials;
+import dev.batchmesh.core.partial.SeriesPartialsCodec;
+import dev.batchmesh.core.partial.WindowPartial;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.WindowStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Merges each window partial of a {@code partials} message into the stored state of its
+ * (series, window). Nothing is forwarded: the store (and its changelog) is the output.
+ *
+ * <p>A message that does not decode or was computed for another base window is logged, counted
+ * and skipped: throwing here would kill the stream thread and block the partition forever.
+ */
+final class WindowMergeProcessor implements Processor<Bytes, byte[], Void, Void> {
+
+    private static final Logger log = LoggerFactory.getLogger(WindowMergeProcessor.class);
+
+    private final MergeSettings settings;
+    private final MergeMetrics metrics;
+    private final WindowMergeListener listener;
+    private WindowStore<Bytes, byte[]> store;
+    private ProcessorContext<Void, Void> context;
+    /** Newest window start merged by this task: a cheap first check for expired windows. */
+    private long newestWindowStart = Long.MIN_VALUE;
+
+    WindowMergeProcessor(MergeSettings settings, MergeMetrics metrics, WindowMergeListener listener) {
+        this.settings = settings;
+        this.metrics = metrics;
+        this.listener = listener;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
+        this.store = context.getStateStore(MergeTopology.STORE);
+    }
+
+    @Override
+    public void process(Record<Bytes, byte[]> record) {
+        SeriesPartials partials;
+        try {
+            if (record.key() == null) {
+                throw new IllegalArgumentException("message has no key");
+            }
+            partials = SeriesPartialsCodec.decode(record.key().get(), record.value());
+        } catch (RuntimeException e) {
+            log.warn("Skipping undecodable partials message at {}: {}", position(), e.getMessage());
+            metrics.dropped(DropReason.BAD_FORMAT, 1);
+            return;
+        }
+        if (partials.windowSizeMillis() != settings.windowSizeMillis()) {
+            log.warn("Skipping partials at {} computed for {} ms windows; this aggregator uses {} ms",
+                    position(), partials.windowSizeMillis(), settings.windowSizeMillis());
+            metrics.dropped(DropReason.WINDOW_MISMATCH, partials.windows().size());
+            return;
+        }
+        for (WindowPartial window : partials.windows()) {
+            merge(record.key(), window);
+        }
+    }
+
+    private void merge(Bytes series, WindowPartial partial) {
+        long start = partial.windowStart();
+        if (Math.floorMod(start, settings.windowSizeMillis()) != 0) {
+            log.warn("Skipping a partial at {} whose window start {} is not aligned to {} ms", position(), start,
+                    settings.windowSizeMillis());
+            metrics.dropped(DropReason.BAD_FORMAT, 1);
+            return;
+        }
+        if (isExpired(start)) {
+            metrics.dropped(DropReason.LATE, 1);
+            return;
+        }
+        PartialAggregate merged = partial.aggregate();
+        byte[] stored = store.fetch(series, start);
+        if (stored != null) {
+            merged = PartialAggregateCodec.decode(stored).merge(merged);
+        }
+        store.put(series, PartialAggregateCodec.encode(merged), start);
+        // The store silently skips windows older than its own stream time minus retention, which
+        // survives restarts while newestWindowStart does not: reading back is the exact check.
+        if (store.fetch(series, start) == null) {
+            log.debug("Window {} at {} is older than the store retention", start, position());
+            metrics.dropped(DropReason.LATE, 1);
+            return;
+        }
+        newestWindowStart = Math.max(newestWindowStart, start);
+        metrics.merged();
+        try {
+            listener.onWindowMerged(new WindowMerged(series.get(), start, merged));
+        } catch (RuntimeException e) {
+            log.warn("Window listener failed: {}", e.toString());
+        }
+    }
+
+    private boolean isExpired(long windowStart) {
+        return newestWindowStart != Long.MIN_VALUE
+                && windowStart <= newestWindowStart - settings.storeRetentionMillis();
+    }
+
+    private String position() {
+        return context.recordMetadata()
+                .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
+                .orElse("unknown offset");
+    }
+}
