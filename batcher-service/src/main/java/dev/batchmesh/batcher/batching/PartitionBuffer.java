@@ -1,0 +1,56 @@
+package dev.batchmesh.batcher.batching;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The records of one flush cycle bound for one partition of the micro-batch topic, grouped the way
+ * the micro-batch format stores them: by tenant's stream, then by key.
+ */
+public final class PartitionBuffer {
+
+    private final int partition;
+    private final Map<StreamRef, Map<String, SeriesColumn>> groups = new LinkedHashMap<>();
+    private int records;
+    private long estimatedBytes = EncodedSize.PER_BATCH;
+
+    PartitionBuffer(int partition) {
+        this.partition = partition;
+    }
+
+    void append(StreamRef stream, SeriesRun run, long arrivalMillis) {
+        Map<String, SeriesColumn> series = groups.get(stream);
+        if (series == null) {
+            series = new LinkedHashMap<>();
+            groups.put(stream, series);
+            estimatedBytes += EncodedSize.group(stream);
+        }
+        SeriesColumn column = series.get(run.key());
+        if (column == null) {
+            column = new SeriesColumn(run.key(), run.keyBytes(), run.timestamps().length);
+            series.put(run.key(), column);
+            estimatedBytes += EncodedSize.series(run.keyBytes());
+        }
+        column.append(run.timestamps(), run.values(), arrivalMillis);
+        records += run.timestamps().length;
+        estimatedBytes += (long) run.timestamps().length * EncodedSize.PER_RECORD;
+    }
+
+    public int partition() {
+        return partition;
+    }
+
+    public int records() {
+        return records;
+    }
+
+    public long estimatedBytes() {
+        return estimatedBytes;
+    }
+
+    /** Series by tenant's stream and key, in first-arrival order; read-only once the cycle is sealed. */
+    public Map<StreamRef, Map<String, SeriesColumn>> groups() {
+        return Collections.unmodifiableMap(groups);
+    }
+}

@@ -1,0 +1,2 @@
+/** Publishing a flush cycle as micro-batch messages in one Kafka transaction. */
+package dev.batchmesh.batcher.publish;
