@@ -123,17 +123,19 @@ class GatewayRoutingIntegrationTest {
     }
 
     @Test
-    void shouldReplaceSpoofedTenantHeadersInAnyCaseAndDropTheApiKey() throws Exception {
+    void shouldReplaceSpoofedTenantHeadersInAnyCaseAndDropTheApiKeyAndInternalHeaders() throws Exception {
         client.get().uri(gateway("/v1/streams/orders/keys"))
                 .header(HttpHeaders.AUTHORIZATION, DEV_KEY)
                 .header("X-Batchmesh-Tenant", "dev2")
                 .header("x-BATCHMESH-tenant", "victim")
+                .header("X-Batchmesh-Forwarded", "1")
                 .exchange()
                 .expectStatus().isOk();
 
         ReceivedRequest seen = aggregator.takeRequest();
         assertThat(seen.headers().getValuesAsList(TenantHeader.NAME)).containsExactly("dev");
         assertThat(seen.headers().containsHeader(HttpHeaders.AUTHORIZATION)).isFalse();
+        assertThat(seen.headers().containsHeader("X-Batchmesh-Forwarded")).isFalse();
     }
 
     static Stream<Arguments> badCredentials() {

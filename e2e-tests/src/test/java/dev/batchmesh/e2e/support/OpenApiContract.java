@@ -49,7 +49,7 @@ public final class OpenApiContract {
         if (operation.isMissingNode()) {
             fail("docs/openapi.yaml does not describe %s %s", method.toUpperCase(), pathTemplate);
         }
-        JsonNode response = operation.path("responses").path(Integer.toString(status));
+        JsonNode response = resolve(operation.path("responses").path(Integer.toString(status)));
         if (response.isMissingNode()) {
             fail("docs/openapi.yaml does not describe status %d of %s %s (body: %s)", status, method.toUpperCase(), pathTemplate, body);
         }
@@ -65,6 +65,15 @@ public final class OpenApiContract {
             fail("docs/openapi.yaml does not describe %s for status %d of %s %s", mediaType, status, method.toUpperCase(), pathTemplate);
         }
         validate(method + " " + pathTemplate + " " + status + " " + mediaType, media.path("schema"), body);
+    }
+
+    /** Follows a local {@code $ref} such as {@code #/components/responses/BadRequest}. */
+    private JsonNode resolve(JsonNode node) {
+        JsonNode ref = node.path("$ref");
+        if (ref.isString() && ref.asString().startsWith("#/")) {
+            return resolve(spec.at(ref.asString().substring(1)));
+        }
+        return node;
     }
 
     /** Validates {@code body} against the schema the description gives for a server-sent event's data. */

@@ -32,6 +32,7 @@ class TenantAuthenticationFilter implements GlobalFilter, Ordered {
     /** RFC 6750 b64token after a case-insensitive "Bearer" and one or more spaces. */
     private static final Pattern BEARER = Pattern.compile("(?i)^Bearer +([A-Za-z0-9\\-._~+/]+=*) *$");
     private static final String CHALLENGE = "Bearer";
+    static final String INTERNAL_HEADER_PREFIX = "X-Batchmesh-";
 
     private final ApiKeyAuthenticator authenticator;
     private final Counter missing;
@@ -71,7 +72,11 @@ class TenantAuthenticationFilter implements GlobalFilter, Ordered {
         ServerHttpRequest forwarded = exchange.getRequest().mutate()
                 .headers(headers -> {
                     headers.remove(HttpHeaders.AUTHORIZATION);
-                    headers.remove(TenantHeader.NAME);
+                    // The X-Batchmesh- namespace is internal (tenant, replica forwarding): no client sets it.
+                    headers.headerNames().stream()
+                            .filter(name -> name.regionMatches(true, 0, INTERNAL_HEADER_PREFIX, 0, INTERNAL_HEADER_PREFIX.length()))
+                            .toList()
+                            .forEach(headers::remove);
                     headers.set(TenantHeader.NAME, tenant.get());
                 })
                 .build();
