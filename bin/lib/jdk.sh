@@ -1,5 +1,6 @@
 # Sourced by bin/* and .ci/run: exports JAVA_HOME pointing at a JDK 25 or newer, or explains what to install.
 # Looks at JAVA_HOME first, then the usual install locations, then `java` on the PATH.
+# BATCHMESH_JDK_DIRS (space-separated JDK homes, globs allowed) replaces the usual locations.
 
 _batchmesh_java_major() {
     "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n 1
@@ -17,10 +18,11 @@ batchmesh_find_jdk() {
     if [ -n "${JAVA_HOME:-}" ] && _batchmesh_is_jdk25 "$JAVA_HOME"; then
         return 0
     fi
-    for candidate in /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* \
-        "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/* "$HOME"/.asdf/installs/java/* \
-        /Library/Java/JavaVirtualMachines/*/Contents/Home \
-        "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")"; do
+    local default_dirs="/usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* $HOME/.sdkman/candidates/java/* $HOME/.jdks/*
+        $HOME/.asdf/installs/java/* /Library/Java/JavaVirtualMachines/*/Contents/Home
+        $(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")"
+    # shellcheck disable=SC2086 # word splitting and globbing of the list are intended
+    for candidate in ${BATCHMESH_JDK_DIRS:-$default_dirs}; do
         if _batchmesh_is_jdk25 "$candidate"; then
             export JAVA_HOME="$candidate"
             return 0
