@@ -146,7 +146,8 @@ class GatewayRoutingIntegrationTest {
                 Arguments.of("empty bearer", "Bearer "),
                 Arguments.of("other scheme", "Basic ZGV2OmRldi1rZXk="),
                 Arguments.of("bare key", "dev-key"),
-                Arguments.of("key with trailing garbage", "Bearer dev-key extra"));
+                Arguments.of("key with trailing garbage", "Bearer dev-key extra"),
+                Arguments.of("revoked key", "Bearer revoked-key"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -3,6 +3,7 @@ package dev.batchmesh.gateway.auth;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,14 +13,26 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Maps an API key to its tenant. Keys are compared as SHA-256 digests with
- * {@link MessageDigest#isEqual}, against every configured key without stopping at a match, so
- * neither a key's content nor its length shows in the response time.
+ * Maps an API key to its tenant. The configuration holds only SHA-256 digests of keys; a presented
+ * key is digested and compared with {@link MessageDigest#isEqual} against every configured digest
+ * without stopping at a match, so neither a key's content nor its length shows in the response time.
  */
 @Component
 public class ApiKeyAuthenticator {
 
-    private record KnownKey(byte[] digest, String tenant) {
+    private record KnownKey(byte[] digest, String name, String tenant, boolean revoked) {
+    }
+
+    /** What a presented key turned out to be. */
+    public sealed interface Outcome {
+        record Authenticated(String tenant, String keyName) implements Outcome {
+        }
+
+        record Revoked(String keyName) implements Outcome {
+        }
+
+        record Unknown() implements Outcome {
+        }
     }
 
     private final List<KnownKey> knownKeys;
@@ -30,22 +43,31 @@ public class ApiKeyAuthenticator {
     }
 
     ApiKeyAuthenticator(List<ApiKey> apiKeys) {
-        this.knownKeys = apiKeys.stream().map(k -> new KnownKey(sha256(k.key()), k.tenant())).toList();
+        this.knownKeys = apiKeys.stream()
+                .map(k -> new KnownKey(HexFormat.of().parseHex(k.sha256()), k.name(), k.tenant(), k.revoked()))
+                .toList();
     }
 
-    /** The tenant the key belongs to, or empty for an unknown key. */
-    public Optional<String> tenantOf(String presentedKey) {
+    public Outcome authenticate(String presentedKey) {
         byte[] presented = sha256(presentedKey);
-        String tenant = null;
+        KnownKey match = null;
         for (KnownKey known : knownKeys) {
-            if (MessageDigest.isEqual(known.digest(), presented) && tenant == null) {
-                tenant = known.tenant();
+            if (MessageDigest.isEqual(known.digest(), presented) && match == null) {
+                match = known;
             }
         }
-        return Optional.ofNullable(tenant);
+        if (match == null) {
+            return new Outcome.Unknown();
+        }
+        return match.revoked() ? new Outcome.Revoked(match.name()) : new Outcome.Authenticated(match.tenant(), match.name());
     }
 
-    private static byte[] sha256(String key) {
+    /** The tenant the key belongs to, or empty for an unknown or revoked key. */
+    public Optional<String> tenantOf(String presentedKey) {
+        return authenticate(presentedKey) instanceof Outcome.Authenticated a ? Optional.of(a.tenant()) : Optional.empty();
+    }
+
+    static byte[] sha256(String key) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

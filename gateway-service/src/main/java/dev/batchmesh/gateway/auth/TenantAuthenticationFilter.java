@@ -1,6 +1,5 @@
 package dev.batchmesh.gateway.auth;
 
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,6 +16,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -33,17 +34,20 @@ class TenantAuthenticationFilter implements GlobalFilter, Ordered {
     private static final Pattern BEARER = Pattern.compile("(?i)^Bearer +([A-Za-z0-9\\-._~+/]+=*) *$");
     private static final String CHALLENGE = "Bearer";
     static final String INTERNAL_HEADER_PREFIX = "X-Batchmesh-";
+    private static final Logger log = LoggerFactory.getLogger(TenantAuthenticationFilter.class);
 
     private final ApiKeyAuthenticator authenticator;
     private final Counter missing;
     private final Counter malformed;
     private final Counter unknown;
+    private final Counter revoked;
 
     TenantAuthenticationFilter(ApiKeyAuthenticator authenticator, MeterRegistry meterRegistry) {
         this.authenticator = authenticator;
         this.missing = rejections(meterRegistry, "missing");
         this.malformed = rejections(meterRegistry, "malformed");
         this.unknown = rejections(meterRegistry, "unknown");
+        this.revoked = rejections(meterRegistry, "revoked");
     }
 
     @Override
@@ -64,10 +68,19 @@ class TenantAuthenticationFilter implements GlobalFilter, Ordered {
             malformed.increment();
             return Mono.error(unauthenticated("The Authorization header must be exactly one 'Bearer <api-key>'."));
         }
-        Optional<String> tenant = authenticator.tenantOf(bearer.group(1));
-        if (tenant.isEmpty()) {
-            unknown.increment();
-            return Mono.error(unauthenticated("The API key is not valid."));
+        String tenant;
+        switch (authenticator.authenticate(bearer.group(1))) {
+            case ApiKeyAuthenticator.Outcome.Authenticated a -> tenant = a.tenant();
+            case ApiKeyAuthenticator.Outcome.Revoked r -> {
+                revoked.increment();
+                log.info("Refused revoked API key {}", r.keyName());
+                // the same answer as for an unknown key: a caller learns nothing about which keys once existed
+                return Mono.error(unauthenticated("The API key is not valid."));
+            }
+            case ApiKeyAuthenticator.Outcome.Unknown u -> {
+                unknown.increment();
+                return Mono.error(unauthenticated("The API key is not valid."));
+            }
         }
         ServerHttpRequest forwarded = exchange.getRequest().mutate()
                 .headers(headers -> {
@@ -77,7 +90,7 @@ class TenantAuthenticationFilter implements GlobalFilter, Ordered {
                             .filter(name -> name.regionMatches(true, 0, INTERNAL_HEADER_PREFIX, 0, INTERNAL_HEADER_PREFIX.length()))
                             .toList()
                             .forEach(headers::remove);
-                    headers.set(TenantHeader.NAME, tenant.get());
+                    headers.set(TenantHeader.NAME, tenant);
                 })
                 .build();
         return chain.filter(exchange.mutate().request(forwarded).build());

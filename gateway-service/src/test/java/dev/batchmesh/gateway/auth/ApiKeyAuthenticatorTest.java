@@ -1,21 +1,29 @@
 package dev.batchmesh.gateway.auth;
 
-import java.util.List;
-
-import dev.batchmesh.gateway.config.GatewayServiceProperties.ApiKey;
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.batchmesh.gateway.auth.ApiKeyAuthenticator.Outcome;
+import dev.batchmesh.gateway.config.GatewayServiceProperties.ApiKey;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class ApiKeyAuthenticatorTest {
 
+    static String sha256Hex(String key) {
+        return HexFormat.of().formatHex(ApiKeyAuthenticator.sha256(key));
+    }
+
     private final ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(List.of(
-            new ApiKey("dev-key", "dev"), new ApiKey("dev-key-2", "dev2")));
+            new ApiKey("a", sha256Hex("dev-key"), "dev", false),
+            new ApiKey("b", sha256Hex("dev-key-2").toUpperCase(), "dev2", false),
+            new ApiKey("old", sha256Hex("leaked-key"), "dev", true)));
 
     @Test
-    void shouldMapEachKeyToItsTenant() {
+    void shouldMapEachKeyToItsTenantFromItsDigestInEitherCase() {
         assertThat(authenticator.tenantOf("dev-key")).contains("dev");
         assertThat(authenticator.tenantOf("dev-key-2")).contains("dev2");
+        assertThat(authenticator.authenticate("dev-key")).isEqualTo(new Outcome.Authenticated("dev", "a"));
     }
 
     @Test
@@ -27,7 +35,14 @@ class ApiKeyAuthenticatorTest {
     }
 
     @Test
-    void shouldNeverPrintTheKeyOfAConfiguredApiKey() {
-        assertThat(new ApiKey("s3cret-value", "dev").toString()).doesNotContain("s3cret").contains("dev");
+    void shouldRefuseARevokedKeyAndSayWhichOne() {
+        assertThat(authenticator.tenantOf("leaked-key")).isEmpty();
+        assertThat(authenticator.authenticate("leaked-key")).isEqualTo(new Outcome.Revoked("old"));
+    }
+
+    @Test
+    void shouldKeepTheLocalDigestsInStepWithTheDocumentedDevKeys() throws Exception {
+        String yml = new String(ApiKeyAuthenticatorTest.class.getResourceAsStream("/application.yml").readAllBytes());
+        assertThat(yml).contains(sha256Hex("dev-key")).contains(sha256Hex("dev-key-2")).doesNotContain("dev-key\n");
     }
 }
