@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.Stream;
 
 import dev.batchmesh.core.contract.ProblemTypes;
@@ -120,6 +121,42 @@ class GatewayRoutingIntegrationTest {
         assertThat(seen.uri()).isEqualTo(pathAndQuery);
         assertThat(seen.headers().getValuesAsList(TenantHeader.NAME)).containsExactly("dev2");
         assertThat(batcher.drain()).isEmpty();
+    }
+
+    @Test
+    void shouldSetSecurityHeadersOnRoutedAnswersAndOnTheGatewaysOwnProblems() {
+        for (var answer : List.of(
+                client.get().uri(gateway("/v1/streams/orders/keys")).header(HttpHeaders.AUTHORIZATION, DEV_KEY).exchange().expectStatus().isOk(),
+                client.get().uri(gateway("/v1/streams/orders/keys")).exchange().expectStatus().isUnauthorized(),
+                client.get().uri(gateway("/nowhere")).exchange().expectStatus().isNotFound())) {
+            answer.expectHeader().valueEquals("X-Content-Type-Options", "nosniff")
+                    .expectHeader().valueEquals("X-Frame-Options", "DENY")
+                    .expectHeader().valueEquals("Cache-Control", "no-store")
+                    .expectHeader().valueEquals("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+        }
+        aggregator.drain();
+    }
+
+    @Test
+    void shouldAnswerCorsPreflightForAnAllowedOriginWithoutCredentials() {
+        client.options().uri(gateway("/v1/streams/orders/records"))
+                .header(HttpHeaders.ORIGIN, "https://dash.example.com")
+                .header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "POST")
+                .header(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS, "authorization,content-type,idempotency-key")
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "https://dash.example.com");
+        assertThat(batcher.drain()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseCorsPreflightFromAnOriginThatIsNotListed() {
+        client.options().uri(gateway("/v1/streams/orders/aggregates"))
+                .header(HttpHeaders.ORIGIN, "https://evil.example.net")
+                .header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "GET")
+                .exchange()
+                .expectStatus().isForbidden()
+                .expectHeader().doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import dev.batchmesh.core.series.RecordRules;
@@ -23,16 +24,32 @@ import org.springframework.validation.annotation.Validated;
  * @param apiKeys    every known API key, by its SHA-256 digest, with the tenant it authenticates as
  * @param backends   where the routes in application.yml send requests
  * @param retryAfter what a 502/503 answer tells clients to wait before retrying
+ * @param cors       cross-origin access for browser clients such as the web view; off when no origin is listed
+ * @param securityHeaders headers set on every answer, gateway errors included
  */
 @Validated
 @ConfigurationProperties("gateway")
 public record GatewayServiceProperties(
         @NotEmpty List<@Valid @NotNull ApiKey> apiKeys,
-        @Valid @NotNull Backends backends,
-        @DefaultValue("PT1S") @NotNull Duration retryAfter) {
+        @Valid @DefaultValue @NotNull Backends backends,
+        @DefaultValue("PT1S") @NotNull Duration retryAfter,
+        @Valid @DefaultValue Cors cors,
+        Map<String, String> securityHeaders) {
 
     public GatewayServiceProperties {
         apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
+        securityHeaders = securityHeaders == null ? Map.of() : Map.copyOf(securityHeaders);
+    }
+
+    /**
+     * @param allowedOrigins origins allowed to call the API from a browser, e.g. https://dash.example.com; empty: none
+     * @param maxAge         how long a browser may cache a preflight answer
+     */
+    public record Cors(@DefaultValue({}) List<@NotBlank String> allowedOrigins, @DefaultValue("PT30M") @NotNull Duration maxAge) {
+
+        public Cors {
+            allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+        }
     }
 
     @AssertTrue(message = "gateway.api-keys must not contain the same key twice")

@@ -32,6 +32,13 @@ class GatewayServicePropertiesTest {
     }
 
     @Test
+    void shouldReadAnEmptyOriginListAsNoCrossOriginAccess() {
+        runner.withPropertyValues("gateway.api-keys[0].name=k", "gateway.api-keys[0].sha256=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "gateway.api-keys[0].tenant=t",
+                        "gateway.backends.batcher-uri=http://b:8080", "gateway.cors.allowed-origins=")
+                .run(context -> assertThat(context.getBean(GatewayServiceProperties.class).cors().allowedOrigins()).isEmpty());
+    }
+
+    @Test
     void shouldRefuseToStartWithoutKeys() {
         runner.run(context -> assertThat(context).hasFailed());
     }

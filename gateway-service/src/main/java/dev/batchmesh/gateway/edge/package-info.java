@@ -1,0 +1,2 @@
+/** What the gateway does to every exchange at the edge: security headers, cross-origin rules. */
+package dev.batchmesh.gateway.edge;
