@@ -124,6 +124,46 @@ class GatewayRoutingIntegrationTest {
     }
 
     @Test
+    void shouldAnswer429WithRetryAfterAndRateLimitHeadersToATenantOverItsRequestRateWhileAnotherIsUnaffected() {
+        for (int i = 0; i < 3; i++) {
+            client.get().uri(gateway("/v1/streams/orders/keys")).header(HttpHeaders.AUTHORIZATION, "Bearer few-requests-key")
+                    .exchange().expectStatus().isOk().expectHeader().exists("RateLimit");
+        }
+        client.get().uri(gateway("/v1/streams/orders/keys")).header(HttpHeaders.AUTHORIZATION, "Bearer few-requests-key")
+                .exchange()
+                .expectStatus().isEqualTo(429)
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectHeader().exists(HttpHeaders.RETRY_AFTER)
+                .expectHeader().valueMatches("RateLimit", "\"requests\";r=0;t=\\d+")
+                .expectHeader().valueMatches("RateLimit-Policy", "\"requests\";q=3;w=\\d+")
+                .expectBody().jsonPath("$.type").isEqualTo("urn:batchmesh:problem:rate-limited");
+        assertThat(aggregator.drain()).hasSize(3);
+
+        client.get().uri(gateway("/v1/streams/orders/keys")).header(HttpHeaders.AUTHORIZATION, DEV_KEY)
+                .exchange().expectStatus().isOk();
+        aggregator.drain();
+    }
+
+    @Test
+    void shouldAnswer429ToATenantThatOverdrewItsRecordBudgetUntilItRefills() {
+        String tenRecords = "[" + String.join(",", java.util.Collections.nCopies(10, "{\"key\":\"k\",\"value\":1}")) + "]";
+        client.post().uri(gateway("/v1/streams/orders/records")).header(HttpHeaders.AUTHORIZATION, "Bearer few-records-key")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(tenRecords)
+                .exchange().expectStatus().isAccepted();
+        client.post().uri(gateway("/v1/streams/orders/records")).header(HttpHeaders.AUTHORIZATION, "Bearer few-records-key")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("[{\"key\":\"k\",\"value\":1}]")
+                .exchange()
+                .expectStatus().isEqualTo(429)
+                .expectHeader().exists(HttpHeaders.RETRY_AFTER)
+                .expectBody().jsonPath("$.detail").value(d -> assertThat((String) d).contains("records"));
+        assertThat(batcher.drain()).hasSize(1);
+        // queries are not records: the same tenant may still read
+        client.get().uri(gateway("/v1/streams/orders/keys")).header(HttpHeaders.AUTHORIZATION, "Bearer few-records-key")
+                .exchange().expectStatus().isOk();
+        aggregator.drain();
+    }
+
+    @Test
     void shouldSetSecurityHeadersOnRoutedAnswersAndOnTheGatewaysOwnProblems() {
         for (var answer : List.of(
                 client.get().uri(gateway("/v1/streams/orders/keys")).header(HttpHeaders.AUTHORIZATION, DEV_KEY).exchange().expectStatus().isOk(),
