@@ -40,6 +40,7 @@ public final class StubBackend implements AutoCloseable {
     private final String name;
     private final BlockingQueue<ReceivedRequest> received = new LinkedBlockingQueue<>();
     private final AtomicReference<Flux<String>> liveEvents = new AtomicReference<>(Flux.empty());
+    private volatile boolean hanging;
     private final DisposableServer server;
 
     private StubBackend(String name) {
@@ -58,6 +59,11 @@ public final class StubBackend implements AutoCloseable {
     /** The next live request streams these JSON documents as {@code window} events. */
     public void streamLiveEvents(Flux<String> windows) {
         liveEvents.set(windows);
+    }
+
+    /** While true, requests are received but never answered, like a backend stuck on a dependency. */
+    public void hang(boolean hang) {
+        this.hanging = hang;
     }
 
     /** The next request this backend received, waiting at most five seconds. */
@@ -82,6 +88,9 @@ public final class StubBackend implements AutoCloseable {
                 headers.add(header.getKey(), header.getValue());
             }
             received.add(new ReceivedRequest(request.method().name(), request.uri(), headers, body));
+            if (hanging) {
+                return Mono.never();
+            }
             if (request.fullPath().endsWith("/aggregates/live")) {
                 Flux<String> events = liveEvents.getAndSet(Flux.empty())
                         .map(window -> "event: window\ndata: " + window + "\n\n");
