@@ -164,6 +164,32 @@ class GatewayRoutingIntegrationTest {
     }
 
     @Test
+    void shouldRetryAQueryWhileTheAggregatorIsBrieflyUnavailable() {
+        aggregator.failNext(2);
+        client.get().uri(gateway("/v1/streams/orders/keys")).header(HttpHeaders.AUTHORIZATION, DEV_KEY)
+                .exchange().expectStatus().isOk();
+        assertThat(aggregator.drain()).hasSize(3);
+    }
+
+    @Test
+    void shouldGiveUpAfterTwoRetriesAndPassTheBackendsProblemOn() {
+        aggregator.failNext(5);
+        client.get().uri(gateway("/v1/streams/orders/keys")).header(HttpHeaders.AUTHORIZATION, DEV_KEY)
+                .exchange().expectStatus().isEqualTo(503).expectHeader().exists(HttpHeaders.RETRY_AFTER);
+        assertThat(aggregator.drain()).hasSize(3);
+        aggregator.failNext(0);
+    }
+
+    @Test
+    void shouldNeverRetryIngest() {
+        batcher.failNext(1);
+        client.post().uri(gateway("/v1/streams/orders/records")).header(HttpHeaders.AUTHORIZATION, DEV_KEY)
+                .header("Idempotency-Key", "once").contentType(MediaType.APPLICATION_JSON).bodyValue("[{\"key\":\"k\",\"value\":1}]")
+                .exchange().expectStatus().isEqualTo(503);
+        assertThat(batcher.drain()).hasSize(1);
+    }
+
+    @Test
     void shouldSetSecurityHeadersOnRoutedAnswersAndOnTheGatewaysOwnProblems() {
         for (var answer : List.of(
                 client.get().uri(gateway("/v1/streams/orders/keys")).header(HttpHeaders.AUTHORIZATION, DEV_KEY).exchange().expectStatus().isOk(),

@@ -41,6 +41,7 @@ public final class StubBackend implements AutoCloseable {
     private final BlockingQueue<ReceivedRequest> received = new LinkedBlockingQueue<>();
     private final AtomicReference<Flux<String>> liveEvents = new AtomicReference<>(Flux.empty());
     private volatile boolean hanging;
+    private final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
     private final DisposableServer server;
 
     private StubBackend(String name) {
@@ -59,6 +60,11 @@ public final class StubBackend implements AutoCloseable {
     /** The next live request streams these JSON documents as {@code window} events. */
     public void streamLiveEvents(Flux<String> windows) {
         liveEvents.set(windows);
+    }
+
+    /** The next {@code n} requests are answered 503, like a backend that is restoring. */
+    public void failNext(int n) {
+        failures.set(n);
     }
 
     /** While true, requests are received but never answered, like a backend stuck on a dependency. */
@@ -90,6 +96,12 @@ public final class StubBackend implements AutoCloseable {
             received.add(new ReceivedRequest(request.method().name(), request.uri(), headers, body));
             if (hanging) {
                 return Mono.never();
+            }
+            if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                return response.status(HttpResponseStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1")
+                        .header("Content-Type", "application/problem+json")
+                        .sendString(Mono.just("{\"type\":\"urn:batchmesh:problem:unavailable\",\"title\":\"Service Unavailable\","
+                                + "\"status\":503,\"detail\":\"restoring\"}")).then();
             }
             if (request.fullPath().endsWith("/aggregates/live")) {
                 Flux<String> events = liveEvents.getAndSet(Flux.empty())
