@@ -2,6 +2,7 @@ package dev.batchmesh.gateway.edge;
 
 import dev.batchmesh.gateway.config.GatewayServiceProperties;
 import java.util.List;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -10,11 +11,12 @@ import org.springframework.web.cors.reactive.CorsWebFilter;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 
 /**
- * Cross-origin rules for browser clients of the public API. A WebFilter, so it answers preflight
+ * Cross-origin rules for browser clients of the public API, and the request limits. CORS is a WebFilter, so it answers preflight
  * requests (which carry no credentials) before authentication runs.
  */
 @Configuration(proxyBeanMethods = false)
-class CorsConfiguration {
+@EnableConfigurationProperties(RequestLimits.class)
+class EdgeConfiguration {
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 1)
