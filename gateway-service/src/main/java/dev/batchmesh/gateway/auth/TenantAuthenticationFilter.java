@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * Authenticates every routed request by its {@code Authorization: Bearer <api-key>} header and
+ * Authenticates every routed request by its {@code Authorization: Bearer <api-key>} header (or a
+ * JWT, when {@code gateway.auth.jwt.enabled}) and
  * tells the backend the tenant through {@link TenantHeader#NAME}. Any tenant header the client sent
  * is dropped first, whatever its case, so a client can never choose its tenant. The API key itself
  * is not forwarded: the backends trust the tenant header, and a key they never see cannot leak
@@ -41,13 +42,17 @@ class TenantAuthenticationFilter implements GlobalFilter, Ordered {
     private final Counter malformed;
     private final Counter unknown;
     private final Counter revoked;
+    private final Counter invalidJwt;
+    private final JwtTenantAuthenticator jwts;
 
-    TenantAuthenticationFilter(ApiKeyAuthenticator authenticator, MeterRegistry meterRegistry) {
+    TenantAuthenticationFilter(ApiKeyAuthenticator authenticator, JwtTenantAuthenticator jwts, MeterRegistry meterRegistry) {
         this.authenticator = authenticator;
         this.missing = rejections(meterRegistry, "missing");
         this.malformed = rejections(meterRegistry, "malformed");
         this.unknown = rejections(meterRegistry, "unknown");
         this.revoked = rejections(meterRegistry, "revoked");
+        this.invalidJwt = rejections(meterRegistry, "invalid-jwt");
+        this.jwts = jwts;
     }
 
     @Override
@@ -68,8 +73,18 @@ class TenantAuthenticationFilter implements GlobalFilter, Ordered {
             malformed.increment();
             return Mono.error(unauthenticated("The Authorization header must be exactly one 'Bearer <api-key>'."));
         }
+        String token = bearer.group(1);
+        if (jwts.enabled() && JwtTenantAuthenticator.looksLikeJwt(token)) {
+            return jwts.tenantOf(token).flatMap(tenant -> {
+                if (tenant.isEmpty()) {
+                    invalidJwt.increment();
+                    return Mono.error(unauthenticated("The token is not valid."));
+                }
+                return forward(exchange, chain, tenant.get());
+            });
+        }
         String tenant;
-        switch (authenticator.authenticate(bearer.group(1))) {
+        switch (authenticator.authenticate(token)) {
             case ApiKeyAuthenticator.Outcome.Authenticated a -> tenant = a.tenant();
             case ApiKeyAuthenticator.Outcome.Revoked r -> {
                 revoked.increment();
@@ -82,6 +97,10 @@ class TenantAuthenticationFilter implements GlobalFilter, Ordered {
                 return Mono.error(unauthenticated("The API key is not valid."));
             }
         }
+        return forward(exchange, chain, tenant);
+    }
+
+    private static Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, String tenant) {
         ServerHttpRequest forwarded = exchange.getRequest().mutate()
                 .headers(headers -> {
                     headers.remove(HttpHeaders.AUTHORIZATION);
