@@ -1,0 +1,76 @@
+package dev.batchmesh.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** docker/Dockerfile: the one image recipe of all four services. */
+class DockerfileTest {
+
+    private static final Path DOCKERFILE = Manifests.ROOT.resolve("docker/Dockerfile");
+    private static final String TEXT = Manifests.read(DOCKERFILE);
+    /** Instructions with comment lines dropped and continuation lines joined, as Docker reads them. */
+    private static final List<String> INSTRUCTIONS = String.join("\n", TEXT.lines()
+                    .filter(line -> !line.strip().startsWith("#")).toList())
+            .replace("\\\n", " ").lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
+
+    @Test
+    void shouldPinTheJreBaseImageByVersion() {
+        Matcher base = Pattern.compile("ARG JRE_IMAGE=(\\S+)").matcher(TEXT);
+        assertThat(base.find()).isTrue();
+        assertThat(base.group(1)).matches("eclipse-temurin:25\\.\\d+\\.\\d+_\\d+-jre-[a-z]+");
+        assertThat(INSTRUCTIONS.stream().filter(i -> i.startsWith("FROM ")))
+                .hasSize(2).allSatisfy(from -> assertThat(from).startsWith("FROM ${JRE_IMAGE}"));
+    }
+
+    @Test
+    void shouldBuildAnyServiceFromItsExecutableJarWithBootsLayeredExtract() {
+        assertThat(INSTRUCTIONS).contains("ARG SERVICE");
+        assertThat(TEXT).contains("COPY ${SERVICE}/target/${SERVICE}-0.1.0-SNAPSHOT-exec.jar app.jar")
+                .contains("java -Djarmode=tools -jar app.jar extract --layers --launcher");
+        List<String> copies = INSTRUCTIONS.stream().filter(i -> i.startsWith("COPY --from=extract")).toList();
+        assertThat(copies).as("least to most frequently changing layer").extracting(c -> c.split("\\s+")[2])
+                .containsExactly("/build/extracted/dependencies/", "/build/extracted/spring-boot-loader/",
+                        "/build/extracted/snapshot-dependencies/", "/build/extracted/application/");
+        assertThat(TEXT).contains("org.springframework.boot.loader.launch.JarLauncher");
+        for (String service : Manifests.SERVICES) {
+            assertThat(Manifests.ROOT.resolve(service).resolve("pom.xml")).isRegularFile();
+        }
+    }
+
+    @Test
+    void shouldRunAsANonRootUserWithTheUidTheKubernetesManifestsExpect() {
+        List<String> users = INSTRUCTIONS.stream().filter(i -> i.startsWith("USER ")).toList();
+        assertThat(users).containsExactly("USER 10001:10001");
+        int user = INSTRUCTIONS.indexOf("USER 10001:10001");
+        assertThat(INSTRUCTIONS.subList(user, INSTRUCTIONS.size())).noneMatch(i -> i.startsWith("RUN "));
+    }
+
+    @Test
+    void shouldSizeTheHeapFromTheContainerLimitAndExecJava() {
+        assertThat(INSTRUCTIONS).filteredOn(i -> i.startsWith("ENV ")).singleElement().asString()
+                .contains("-XX:MaxRAMPercentage=").contains("-XX:+ExitOnOutOfMemoryError").doesNotContain("-Xmx");
+        assertThat(INSTRUCTIONS).filteredOn(i -> i.startsWith("ENTRYPOINT")).singleElement().asString()
+                .contains("exec java $JAVA_OPTS");
+    }
+
+    @Test
+    void shouldReportHealthFromTheReadinessEndpointOfTheManagementPort() {
+        assertThat(INSTRUCTIONS).filteredOn(i -> i.startsWith("HEALTHCHECK")).singleElement().asString()
+                .contains("http://127.0.0.1:${MANAGEMENT_PORT}/actuator/health/readiness");
+        assertThat(INSTRUCTIONS).contains("ARG SERVER_PORT=8080", "ARG MANAGEMENT_PORT=9080");
+        assertThat(INSTRUCTIONS).filteredOn(i -> i.startsWith("ENV ")).singleElement().asString()
+                .contains("SERVER_PORT=${SERVER_PORT}").contains("MANAGEMENT_PORT=${MANAGEMENT_PORT}");
+    }
+
+    @Test
+    void shouldSendOnlyTheExecutableJarsAsBuildContext() {
+        assertThat(Manifests.read(Manifests.ROOT.resolve("docker/Dockerfile.dockerignore")).lines()
+                .filter(line -> !line.startsWith("#") && !line.isBlank()).toList())
+                .containsExactly("*", "!*/target/*-exec.jar");
+    }
+}
