@@ -201,6 +201,9 @@ class BatcherIntegrationTest {
                         .contains("batcher_batch_bytes_count")
                         .contains("batcher_publish_latency_seconds_count")
                         .contains("batcher_buffer_bytes")
+                        .contains("batcher_idempotency_replays_total")
+                        .contains("batcher_idempotency_conflicts_total{")
+                        .contains("batcher_idempotency_keys")
                         .doesNotContain("stream=\"metrics\""));
         client.get().uri("/actuator/prometheus").exchange()
                 .expectStatus().isNotFound()

@@ -1,6 +1,9 @@
 package dev.batchmesh.batcher.batching;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -13,7 +16,10 @@ import java.util.function.LongSupplier;
  * filling (group commit), and is taken as soon as the publisher returns.
  *
  * <p>The buffer is bounded: pending and in-flight requests hold their estimated bytes until their
- * cycle is released, and a request that does not fit is refused at once.
+ * cycle is released. {@link #append} refuses a request that does not fit at once; {@link #admit}
+ * queues it (first come, first served) until a released cycle makes room, without blocking a thread:
+ * the caller bounds the wait and {@link #withdraw}s the request when it gives up. A waiting request
+ * holds only its own parsed columns, never buffer bytes.
  */
 public final class CycleAccumulator {
 
@@ -26,6 +32,7 @@ public final class CycleAccumulator {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<FlushCycle> sealed = new ArrayDeque<>();
+    private final ArrayDeque<IngestBatch> waiting = new ArrayDeque<>();
     private FlushCycle current;
     private long sequence;
     private int partitions;
@@ -73,31 +80,86 @@ public final class CycleAccumulator {
     public void append(IngestBatch batch) {
         lock.lock();
         try {
-            if (closed || partitions == 0) {
-                throw new NotAcceptingException(closed ? "the batcher is shutting down" : "the batcher is starting");
-            }
+            checkAccepting(batch);
             long bytes = batch.estimatedBytes();
             if (bufferedBytes + bytes > maxBufferBytes) {
                 throw new BufferFullException("the ingest buffer is full (" + bufferedBytes + " of " + maxBufferBytes + " bytes in use)");
             }
-            if (batch.partitions() != partitions) {
-                throw new IllegalArgumentException("request grouped for " + batch.partitions() + " partitions, not " + partitions);
-            }
-            boolean opened = current == null;
-            if (opened) {
-                current = new FlushCycle(++sequence, nanoClock.getAsLong(), partitions);
-            }
-            boolean full = current.append(batch, maxBatchRecords, maxBatchBytes);
-            bufferedBytes += bytes;
-            if (full) {
-                sealed.addLast(current);
-                current = null;
-            }
-            if (full || opened) {
-                changed.signalAll();
-            }
+            appendLocked(batch);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Adds all records of the request to the current cycle now if they fit and nobody waits before
+     * it, else queues the request; the returned future completes once its records are in a cycle, or
+     * exceptionally with {@link NotAcceptingException} when the accumulator closes first.
+     *
+     * @throws BufferFullException when the request is larger than the whole buffer
+     * @throws NotAcceptingException before {@link #open} and after {@link #close}
+     */
+    public CompletableFuture<Void> admit(IngestBatch batch) {
+        lock.lock();
+        try {
+            checkAccepting(batch);
+            long bytes = batch.estimatedBytes();
+            if (bytes > maxBufferBytes) {
+                throw new BufferFullException("the request needs " + bytes + " buffer bytes, more than the " + maxBufferBytes + " there are");
+            }
+            if (waiting.isEmpty() && bufferedBytes + bytes <= maxBufferBytes) {
+                appendLocked(batch);
+                return CompletableFuture.completedFuture(null);
+            }
+            waiting.addLast(batch);
+            return batch.admitted();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes a queued request out of the queue; false when it was admitted (or failed) meanwhile. */
+    public boolean withdraw(IngestBatch batch) {
+        lock.lock();
+        try {
+            return waiting.removeIf(waiter -> waiter == batch);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Requests queued for buffer space. */
+    public int waitingRequests() {
+        lock.lock();
+        try {
+            return waiting.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkAccepting(IngestBatch batch) {
+        if (closed || partitions == 0) {
+            throw new NotAcceptingException(closed ? "the batcher is shutting down" : "the batcher is starting");
+        }
+        if (batch.partitions() != partitions) {
+            throw new IllegalArgumentException("request grouped for " + batch.partitions() + " partitions, not " + partitions);
+        }
+    }
+
+    private void appendLocked(IngestBatch batch) {
+        boolean opened = current == null;
+        if (opened) {
+            current = new FlushCycle(++sequence, nanoClock.getAsLong(), partitions);
+        }
+        boolean full = current.append(batch, maxBatchRecords, maxBatchBytes);
+        bufferedBytes += batch.estimatedBytes();
+        if (full) {
+            sealed.addLast(current);
+            current = null;
+        }
+        if (full || opened) {
+            changed.signalAll();
         }
     }
 
@@ -155,23 +217,36 @@ public final class CycleAccumulator {
 
     /** Returns the cycle's bytes to the buffer once it is committed or failed. */
     public void release(FlushCycle cycle) {
+        List<IngestBatch> admitted = new ArrayList<>();
         lock.lock();
         try {
             bufferedBytes -= cycle.reservedBytes();
+            while (!closed && !waiting.isEmpty() && bufferedBytes + waiting.peekFirst().estimatedBytes() <= maxBufferBytes) {
+                IngestBatch next = waiting.pollFirst();
+                appendLocked(next);
+                admitted.add(next);
+            }
         } finally {
             lock.unlock();
         }
+        // Outside the lock: completing runs the waiting requests' continuations.
+        admitted.forEach(batch -> batch.admitted().complete(null));
     }
 
     /** Stops accepting requests; what is buffered becomes ready at once, so a shutdown flushes it. */
     public void close() {
+        List<IngestBatch> refused;
         lock.lock();
         try {
             closed = true;
+            refused = new ArrayList<>(waiting);
+            waiting.clear();
             changed.signalAll();
         } finally {
             lock.unlock();
         }
+        NotAcceptingException answer = new NotAcceptingException("the batcher is shutting down");
+        refused.forEach(batch -> batch.admitted().completeExceptionally(answer));
     }
 
     /** True once closed with nothing left to publish. */

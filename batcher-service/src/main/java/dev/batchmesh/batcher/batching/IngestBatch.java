@@ -20,6 +20,9 @@ public final class IngestBatch {
     private final SeriesRun[] runs;
     private final int partitions;
     private final CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+    private final CompletableFuture<Void> admitted = new CompletableFuture<>();
+    /** Written by the request before it is appended, read by the publisher after: the append's lock orders them. */
+    private CommitMarker commitMarker;
 
     private IngestBatch(StreamRef stream, long arrivalMillis, int records, long estimatedBytes, SeriesRun[] runs, int partitions) {
         this.stream = stream;
@@ -130,5 +133,21 @@ public final class IngestBatch {
 
     public CompletableFuture<Void> acknowledged() {
         return acknowledged;
+    }
+
+    /** Completes when a request queued for buffer space entered a cycle. */
+    CompletableFuture<Void> admitted() {
+        return admitted;
+    }
+
+    /** A record to write in the same transaction as this request's records (its Idempotency-Key's COMMITTED), or null. */
+    public CommitMarker commitMarker() {
+        return commitMarker;
+    }
+
+    /** Attaches the marker; call before the request is appended. */
+    public IngestBatch withCommitMarker(CommitMarker marker) {
+        this.commitMarker = marker;
+        return this;
     }
 }

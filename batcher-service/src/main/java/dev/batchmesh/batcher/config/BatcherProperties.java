@@ -28,11 +28,19 @@ public record BatcherProperties(
         @Valid @NotNull @DefaultValue Batch batch,
         @Valid @NotNull @DefaultValue Buffer buffer,
         @Valid @NotNull @DefaultValue Publish publish,
-        @Valid @NotNull @DefaultValue Topic topic) {
+        @Valid @NotNull @DefaultValue Topic topic,
+        @Valid @NotNull @DefaultValue Idempotency idempotency) {
 
     public BatcherProperties {
         if (instanceId == null || instanceId.isBlank()) {
             instanceId = defaultInstanceId();
+        }
+        // A request waiting for buffer space must not outlast the cycles it waits for: those fail
+        // within the publish timeout when Kafka is down, so this bound keeps every answer prompt.
+        if (buffer != null && publish != null && buffer.maxWait() != null && publish.timeout() != null
+                && buffer.maxWait().compareTo(publish.timeout()) > 0) {
+            throw new IllegalArgumentException("batcher.buffer.max-wait (" + buffer.maxWait()
+                    + ") must be at most batcher.publish.timeout (" + publish.timeout() + ")");
         }
     }
 
@@ -71,15 +79,31 @@ public record BatcherProperties(
         }
     }
 
-    /** {@code maxBytes} bounds pending plus in-flight records, as estimated encoded bytes. */
-    public record Buffer(@NotNull @DefaultValue("64MB") DataSize maxBytes) {
+    /**
+     * {@code maxBytes} bounds pending plus in-flight records, as estimated encoded bytes; a request that
+     * does not fit waits at most {@code maxWait} for room, then gets 503.
+     */
+    public record Buffer(
+            @NotNull @DefaultValue("64MB") DataSize maxBytes,
+            @NotNull @DurationMin(millis = 0) @DefaultValue("PT1S") Duration maxWait) {
 
         public Buffer {
             requirePositive(maxBytes, "batcher.buffer.max-bytes");
         }
     }
 
-    public record Publish(@NotNull @DurationMin(millis = 100) @DefaultValue("PT10S") Duration timeout) {
+    public record Publish(@NotNull @DurationMin(millis = 100) @DefaultValue("PT5S") Duration timeout) {
+    }
+
+    /**
+     * Idempotency-Key handling: the log topic of claims and commits, how long a committed key is
+     * remembered ({@code horizon}) and how long a repeat waits for an in-flight original ({@code inFlightWait}).
+     */
+    public record Idempotency(
+            @NotBlank @DefaultValue("ingest-idempotency") String topic,
+            @Min(1) @DefaultValue("6") int partitions,
+            @NotNull @DurationMin(minutes = 1) @DefaultValue("PT24H") Duration horizon,
+            @NotNull @DurationMin(millis = 0) @DefaultValue("PT2S") Duration inFlightWait) {
     }
 
     public record Topic(

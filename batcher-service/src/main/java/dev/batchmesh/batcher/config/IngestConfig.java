@@ -28,7 +28,7 @@ public class IngestConfig {
 
     @Bean
     IngestLimits ingestLimits(BatcherProperties properties) {
-        return new IngestLimits((int) properties.ingest().maxBodySize().toBytes());
+        return new IngestLimits((int) properties.ingest().maxBodySize().toBytes(), properties.buffer().maxWait());
     }
 
     @Bean

@@ -51,14 +51,30 @@ class KafkaConfig {
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, properties.publish().timeout().toMillis());
         // A crashed batcher's open transaction blocks read_committed consumers of its partitions until
         // the coordinator aborts it; keep that short, but well above one publish.
-        config.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                (int) Math.max(10_000, properties.publish().timeout().multipliedBy(3).toMillis()));
+        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, transactionTimeoutMillis(kafka, properties));
         // Batches are cut by the estimated size; leave room for an estimate that falls short.
         config.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
                 (int) Math.max(MIN_MAX_REQUEST_SIZE, 2 * properties.batch().maxBytes().toBytes()));
         DefaultKafkaProducerFactory<byte[], byte[]> factory = new DefaultKafkaProducerFactory<>(config);
         factory.setTransactionIdPrefix("batcher-" + properties.instanceId() + "-");
+        // After a failed begin/commit/abort the factory closes the producer for good (its CloseSafeProducer
+        // records the failure and close() evicts it) and the next cycle gets a fresh one, so ingest recovers
+        // by itself once Kafka is back. That close waits up to this timeout (default 30 s) on the flusher
+        // thread: bound it by the publish timeout so answers stay prompt while Kafka is down.
+        factory.setPhysicalCloseTimeout((int) Math.max(1, properties.publish().timeout().toSeconds()));
         return factory;
+    }
+
+    /**
+     * The producer's transaction timeout: {@code spring.kafka.producer.properties.transaction.timeout.ms}
+     * if set, else three publish timeouts and at least 10 s. The idempotency claim TTL derives from it.
+     */
+    static int transactionTimeoutMillis(KafkaProperties kafka, BatcherProperties properties) {
+        Object configured = kafka.getProducer().getProperties().get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+        if (configured != null) {
+            return Integer.parseInt(configured.toString());
+        }
+        return (int) Math.max(10_000, properties.publish().timeout().multipliedBy(3).toMillis());
     }
 
     @Bean

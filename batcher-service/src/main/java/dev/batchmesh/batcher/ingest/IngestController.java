@@ -5,10 +5,15 @@ import dev.batchmesh.batcher.batching.CycleAccumulator;
 import dev.batchmesh.batcher.batching.IngestBatch;
 import dev.batchmesh.batcher.batching.NotAcceptingException;
 import dev.batchmesh.batcher.batching.PublishFailedException;
+import dev.batchmesh.batcher.idempotency.IdempotencyGuard;
+import dev.batchmesh.batcher.idempotency.IdempotencyKeys;
 import dev.batchmesh.core.contract.ProblemTypes;
 import dev.batchmesh.core.contract.TenantHeader;
 import dev.batchmesh.core.series.RecordRules;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -22,12 +27,18 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code POST /v1/streams/{stream}/records}. Checks run cheapest first: tenant, stream name, content
  * type and declared length before a byte of the body is read; the body is then read with a byte limit
  * that trips while streaming, parsed and validated whole, and appended to the current flush cycle.
  * The answer waits for the cycle's Kafka transaction: 202 once committed, 503 otherwise.
+ *
+ * <p>With an {@code Idempotency-Key}, the {@link IdempotencyGuard} decides after validation (so a 400,
+ * 413 or 415 stores nothing under the key) whether to replay, refuse, or ingest with a commit marker.
+ * A request that finds the buffer full waits at most {@code batcher.buffer.max-wait} for room, queued
+ * without holding a thread, then gets 503.
  */
 @RestController
 class IngestController {
@@ -38,12 +49,18 @@ class IngestController {
     private final CycleAccumulator accumulator;
     private final Clock clock;
     private final int maxBodyBytes;
+    private final Duration bufferMaxWait;
+    /** Null where no Kafka is configured (slice tests): keyed requests then get 503. */
+    private final IdempotencyGuard guard;
 
-    IngestController(RecordParser parser, CycleAccumulator accumulator, Clock clock, IngestLimits limits) {
+    IngestController(RecordParser parser, CycleAccumulator accumulator, Clock clock, IngestLimits limits,
+            ObjectProvider<IdempotencyGuard> guard) {
         this.parser = parser;
         this.accumulator = accumulator;
         this.clock = clock;
         this.maxBodyBytes = limits.maxBodyBytes();
+        this.bufferMaxWait = limits.bufferMaxWait();
+        this.guard = guard.getIfAvailable();
     }
 
     @PostMapping("/v1/streams/{stream}/records")
@@ -58,6 +75,11 @@ class IngestController {
             return Mono.error(IngestRejectedException.of(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_PARAMETER, RejectReason.INVALID_PARAMETER,
                     "invalid stream name: it must match [A-Za-z0-9._-]{1,64}"));
         }
+        String idempotencyKey = headers.getFirst(IdempotencyKeys.HEADER);
+        if (idempotencyKey != null && !IdempotencyKeys.isValid(idempotencyKey)) {
+            return Mono.error(IngestRejectedException.of(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_PARAMETER, RejectReason.INVALID_PARAMETER,
+                    "invalid " + IdempotencyKeys.HEADER + ": it must be 1 to 255 printable ASCII characters"));
+        }
         RecordFormat format = formatOf(headers);
         if (format == null) {
             return Mono.error(IngestRejectedException.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ProblemTypes.UNSUPPORTED_MEDIA_TYPE,
@@ -70,10 +92,11 @@ class IngestController {
                 .onErrorMap(DataBufferLimitException.class, e -> bodyTooLarge())
                 .map(IngestController::drain)
                 .defaultIfEmpty(EMPTY)
-                .flatMap(body -> accept(tenant, stream, format, body));
+                .flatMap(body -> accept(tenant, stream, format, body, idempotencyKey));
     }
 
-    private Mono<ResponseEntity<AcceptedResponse>> accept(String tenant, String stream, RecordFormat format, byte[] body) {
+    private Mono<ResponseEntity<AcceptedResponse>> accept(String tenant, String stream, RecordFormat format, byte[] body,
+            String idempotencyKey) {
         long arrival = clock.millis();
         ParsedRecords records = parser.parse(body, body.length, format, arrival);
         int partitions = accumulator.partitions();
@@ -82,18 +105,71 @@ class IngestController {
         }
         IngestBatch batch = IngestBatch.group(tenant, stream, records.size(), records.keys(), records.timestamps(), records.values(),
                 arrival, partitions);
-        try {
-            accumulator.append(batch);
-        } catch (BufferFullException e) {
-            throw IngestRejectedException.unavailable(RejectReason.BUFFER_FULL, "the batcher is overloaded; retry later", records.size());
-        } catch (NotAcceptingException e) {
-            throw IngestRejectedException.unavailable(RejectReason.UNAVAILABLE, e.getMessage(), records.size());
+        if (idempotencyKey == null) {
+            return enqueue(batch);
         }
+        if (guard == null) {
+            throw IngestRejectedException.unavailable(RejectReason.UNAVAILABLE, IdempotencyKeys.HEADER + " is not available", records.size());
+        }
+        byte[] fingerprint = IdempotencyKeys.fingerprint(stream, format.name(), body);
+        // On a worker thread: the first claim may block on Kafka metadata for up to max.block.ms.
+        return Mono.defer(() -> Mono.fromFuture(guard.admit(tenant, idempotencyKey, fingerprint, records.size()), true))
+                .subscribeOn(Schedulers.boundedElastic())
+                .publishOn(Schedulers.parallel())
+                .flatMap(outcome -> switch (outcome) {
+                    case IdempotencyGuard.Replayed replayed -> Mono.just(ResponseEntity.status(HttpStatus.ACCEPTED)
+                            .header(IdempotencyKeys.REPLAYED_HEADER, "true")
+                            .body(new AcceptedResponse(replayed.accepted())));
+                    // defer: enqueue also refuses by throwing, and those refusals must release the claim too.
+                    case IdempotencyGuard.Proceed proceed -> Mono.defer(() -> enqueue(batch.withCommitMarker(proceed.marker())))
+                            .doOnError(IngestRejectedException.class, e -> {
+                                if (!appended(e)) {
+                                    guard.release(proceed);
+                                }
+                            });
+                    case IdempotencyGuard.KeyReused reused -> Mono.error(IngestRejectedException.of(HttpStatus.UNPROCESSABLE_CONTENT,
+                            ProblemTypes.IDEMPOTENCY_KEY_REUSED, RejectReason.IDEMPOTENCY_KEY_REUSED,
+                            "this " + IdempotencyKeys.HEADER + " was used for a different request (stream, content type or body)"));
+                    case IdempotencyGuard.Conflict conflict -> Mono.error(IngestRejectedException.of(HttpStatus.CONFLICT,
+                            ProblemTypes.IDEMPOTENCY_CONFLICT, RejectReason.IDEMPOTENCY_CONFLICT,
+                            "a request with this " + IdempotencyKeys.HEADER + " is still in progress; retry later"));
+                    case IdempotencyGuard.Unavailable unavailable -> Mono.error(
+                            IngestRejectedException.unavailable(RejectReason.UNAVAILABLE, unavailable.detail(), records.size()));
+                });
+    }
+
+    /** Appends the request to a cycle, waiting at most the buffer's max wait for room, and answers when its cycle is published. */
+    private Mono<ResponseEntity<AcceptedResponse>> enqueue(IngestBatch batch) {
+        int records = batch.records();
+        CompletableFuture<Void> admitted;
+        try {
+            admitted = accumulator.admit(batch);
+        } catch (BufferFullException e) {
+            throw bufferFull(records);
+        } catch (NotAcceptingException e) {
+            throw IngestRejectedException.unavailable(RejectReason.UNAVAILABLE, e.getMessage(), records);
+        }
+        Mono<Void> admission = admitted.isDone() ? Mono.empty()
+                // suppressCancel: the timeout must not cancel the shared future; withdraw decides the race instead.
+                : Mono.fromFuture(admitted, true).timeout(bufferMaxWait, Mono.defer(() -> accumulator.withdraw(batch)
+                        ? Mono.error(bufferFull(records))
+                        : Mono.fromFuture(admitted, true)));
         // suppressCancel: a client that disconnects does not take its records out of the cycle.
-        return Mono.fromFuture(batch.acknowledged(), true)
-                .thenReturn(ResponseEntity.status(HttpStatus.ACCEPTED).body(new AcceptedResponse(records.size())))
+        return admission
+                .onErrorMap(NotAcceptingException.class, e -> IngestRejectedException.unavailable(RejectReason.UNAVAILABLE, e.getMessage(), records))
+                .then(Mono.fromFuture(batch.acknowledged(), true))
+                .thenReturn(ResponseEntity.status(HttpStatus.ACCEPTED).body(new AcceptedResponse(records)))
                 .onErrorMap(PublishFailedException.class, e -> IngestRejectedException.unavailable(RejectReason.PUBLISH_FAILED,
-                        "Kafka did not confirm the records in time; retry later", records.size()));
+                        "Kafka did not confirm the records in time; retry later", records));
+    }
+
+    /** Only these refusals happen before the records entered a cycle; after it, a failed cycle may still have committed. */
+    private static boolean appended(IngestRejectedException e) {
+        return e.reason() != RejectReason.BUFFER_FULL && e.reason() != RejectReason.UNAVAILABLE;
+    }
+
+    private static IngestRejectedException bufferFull(int records) {
+        return IngestRejectedException.unavailable(RejectReason.BUFFER_FULL, "the batcher is overloaded; retry later", records);
     }
 
     private static RecordFormat formatOf(HttpHeaders headers) {

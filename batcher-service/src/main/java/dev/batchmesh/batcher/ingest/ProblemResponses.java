@@ -43,7 +43,8 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
             problem.setProperty("errors", e.errors());
         }
         ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status());
-        if (e.status() == HttpStatus.SERVICE_UNAVAILABLE) {
+        if (e.status() == HttpStatus.SERVICE_UNAVAILABLE || e.status() == HttpStatus.CONFLICT) {
+            // 409 too: the request with the same key is in flight and ends within a publish timeout.
             response.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
         return response.body(problem);

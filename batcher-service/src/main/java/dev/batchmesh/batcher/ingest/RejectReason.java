@@ -10,7 +10,9 @@ public enum RejectReason {
     INVALID("invalid"),
     BUFFER_FULL("buffer_full"),
     PUBLISH_FAILED("publish_failed"),
-    UNAVAILABLE("unavailable");
+    UNAVAILABLE("unavailable"),
+    IDEMPOTENCY_CONFLICT("idempotency_conflict"),
+    IDEMPOTENCY_KEY_REUSED("idempotency_key_reused");
 
     private final String tag;
 

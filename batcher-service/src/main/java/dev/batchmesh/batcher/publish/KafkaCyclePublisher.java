@@ -1,8 +1,10 @@
 package dev.batchmesh.batcher.publish;
 
 import dev.batchmesh.batcher.batching.BatchingMetrics;
+import dev.batchmesh.batcher.batching.CommitMarker;
 import dev.batchmesh.batcher.batching.CyclePublisher;
 import dev.batchmesh.batcher.batching.FlushCycle;
+import dev.batchmesh.batcher.batching.IngestBatch;
 import dev.batchmesh.batcher.batching.PartitionBuffer;
 import dev.batchmesh.core.batch.MicroBatch;
 import dev.batchmesh.core.batch.MicroBatchCodec;
@@ -20,6 +22,8 @@ import org.springframework.kafka.core.KafkaTemplate;
  * Publishes a flush cycle as one Kafka transaction: one micro-batch message per partition buffer (or
  * several when a buffer outgrew the batch limits), each with an explicit partition, no key, and the
  * format-version and batch-id headers. Returns only after the commit, so a 202 means committed.
+ * The same transaction carries the {@link CommitMarker} of every keyed request of the cycle (its
+ * Idempotency-Key's COMMITTED record): data and "done" marker become visible together or not at all.
  */
 public final class KafkaCyclePublisher implements CyclePublisher {
 
@@ -61,6 +65,12 @@ public final class KafkaCyclePublisher implements CyclePublisher {
                         new RecordHeader(PipelineTopics.BATCH_ID_HEADER, idBytes(batch.id())));
                 messages.add(new ProducerRecord<>(topic, buffer.partition(), null, null, value, headers));
                 sizes.add(new int[] {batch.recordCount(), value.length});
+            }
+        }
+        for (IngestBatch request : cycle.requests()) {
+            CommitMarker marker = request.commitMarker();
+            if (marker != null) {
+                messages.add(new ProducerRecord<>(marker.topic(), marker.key(), marker.value()));
             }
         }
         template.executeInTransaction(operations -> {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
@@ -179,6 +180,47 @@ class CycleAccumulatorTest {
         accumulator.release(inFlight);
         accumulator.append(refused);
         assertThat(accumulator.bufferedBytes()).isEqualTo(refused.estimatedBytes());
+    }
+
+    @Test
+    void shouldQueueARequestThatDoesNotFitAndAdmitItInOrderWhenACycleIsReleased() {
+        IngestBatch first = Requests.of(100, 1);
+        CycleAccumulator accumulator = accumulator(5000, 1 << 20, first.estimatedBytes() + 10, 1);
+        assertThat(accumulator.admit(first)).isCompleted();
+        now.addAndGet(LINGER);
+        FlushCycle inFlight = accumulator.pollReady();
+        IngestBatch second = Requests.of(100, 1);
+        IngestBatch tiny = Requests.of(1, 1);
+
+        CompletableFuture<Void> secondAdmitted = accumulator.admit(second);
+        CompletableFuture<Void> tinyAdmitted = accumulator.admit(tiny);
+        assertThat(secondAdmitted).isNotDone();
+        assertThat(tinyAdmitted).as("fits, but queues behind the earlier waiter").isNotDone();
+        assertThat(accumulator.waitingRequests()).isEqualTo(2);
+        assertThat(accumulator.bufferedBytes()).as("waiters hold no buffer bytes").isEqualTo(first.estimatedBytes());
+
+        accumulator.release(inFlight);
+        assertThat(secondAdmitted).isCompleted();
+        assertThat(tinyAdmitted).as("no room left for it yet").isNotDone();
+        assertThat(accumulator.withdraw(second)).as("already admitted").isFalse();
+        assertThat(accumulator.withdraw(tiny)).isTrue();
+        assertThat(accumulator.waitingRequests()).isZero();
+        now.addAndGet(LINGER);
+        assertThat(accumulator.pollReady().requests()).containsExactly(second);
+    }
+
+    @Test
+    void shouldRefuseARequestLargerThanTheWholeBufferAndFailWaitersOnClose() {
+        IngestBatch first = Requests.of(100, 1);
+        CycleAccumulator accumulator = accumulator(5000, 1 << 20, first.estimatedBytes() + 10, 1);
+        assertThatThrownBy(() -> accumulator.admit(Requests.of(200, 1))).isInstanceOf(BufferFullException.class);
+        accumulator.admit(first);
+        CompletableFuture<Void> waiting = accumulator.admit(Requests.of(100, 1));
+
+        accumulator.close();
+
+        assertThat(waiting).isCompletedExceptionally();
+        assertThatThrownBy(waiting::join).hasCauseInstanceOf(NotAcceptingException.class);
     }
 
     @Test

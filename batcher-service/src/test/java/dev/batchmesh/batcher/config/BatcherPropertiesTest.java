@@ -31,7 +31,12 @@ class BatcherPropertiesTest {
             assertThat(properties.batch().maxBytes()).isEqualTo(DataSize.ofKilobytes(512));
             assertThat(properties.batch().linger()).isEqualTo(Duration.ofMillis(10));
             assertThat(properties.buffer().maxBytes()).isEqualTo(DataSize.ofMegabytes(64));
-            assertThat(properties.publish().timeout()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(properties.buffer().maxWait()).isEqualTo(Duration.ofSeconds(1));
+            assertThat(properties.publish().timeout()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(properties.idempotency().topic()).isEqualTo("ingest-idempotency");
+            assertThat(properties.idempotency().partitions()).isEqualTo(6);
+            assertThat(properties.idempotency().horizon()).isEqualTo(Duration.ofHours(24));
+            assertThat(properties.idempotency().inFlightWait()).isEqualTo(Duration.ofSeconds(2));
             assertThat(properties.topic().name()).isEqualTo("microbatches");
             assertThat(properties.topic().partitions()).isEqualTo(6);
             assertThat(properties.topic().replicas()).isEqualTo(1);
@@ -44,6 +49,15 @@ class BatcherPropertiesTest {
         runner.withPropertyValues("batcher.window-size=PT0S").run(context -> assertThat(context).hasFailed());
         runner.withPropertyValues("batcher.batch.max-bytes=0B").run(context -> assertThat(context).hasFailed());
         runner.withPropertyValues("batcher.topic.name= ").run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("batcher.idempotency.horizon=PT30S").run(context -> assertThat(context).hasFailed());
+    }
+
+    @Test
+    void shouldRefuseABufferWaitLongerThanThePublishTimeout() {
+        runner.withPropertyValues("batcher.buffer.max-wait=PT6S").run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("batcher.buffer.max-wait=PT3S", "batcher.publish.timeout=PT2S")
+                .run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("batcher.buffer.max-wait=PT5S").run(context -> assertThat(context).hasNotFailed());
     }
 
     @Test

@@ -46,6 +46,7 @@ import reactor.core.publisher.Flux;
         "batcher.ingest.max-body-size=8KB",
         "batcher.buffer.max-bytes=2KB",
         "batcher.batch.linger=PT0.001S",
+        "batcher.buffer.max-wait=PT0.3S",
         "batcher.publish.timeout=PT2S"})
 @EnableConfigurationProperties(BatcherProperties.class)
 @Import({IngestConfig.class, BatchingConfig.class, IngestControllerTest.InMemoryPublisher.class})
@@ -61,6 +62,9 @@ class IngestControllerTest {
 
     @Autowired
     private MeterRegistry registry;
+
+    @Autowired
+    private dev.batchmesh.batcher.batching.CycleAccumulator accumulator;
 
     @AfterEach
     void reset() {
@@ -240,7 +244,7 @@ class IngestControllerTest {
     }
 
     @Test
-    void shouldAnswer503AtOnceWhenTheBufferIsFull() throws Exception {
+    void shouldAnswer503WithinTheMaxWaitWhenTheBufferStaysFull() throws Exception {
         publisher.entered.drainPermits();
         publisher.gate = new CountDownLatch(1);
         String hundredRecords = records(100);
@@ -254,11 +258,50 @@ class IngestControllerTest {
                 .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
                 .expectHeader().valueEquals("Retry-After", "1")
                 .expectBody().jsonPath("$.type").isEqualTo(ProblemTypes.UNAVAILABLE.toString());
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("waited max-wait (0.3 s), not the publisher")
+                .isBetween(Duration.ofMillis(250), Duration.ofMillis(1500));
+        assertThat(accumulator.waitingRequests()).as("the refused request left the queue").isZero();
 
         publisher.gate.countDown();
         assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo(HttpStatus.ACCEPTED);
         assertThat(registry.get("batcher.records.rejected").tag("reason", "buffer_full").counter().count()).isEqualTo(100);
+    }
+
+    @Test
+    void shouldAdmitAWaitingRequestWhenTheBufferDrainsWithinTheMaxWait() throws Exception {
+        publisher.entered.drainPermits();
+        publisher.gate = new CountDownLatch(1);
+        String hundredRecords = records(100);
+        CompletableFuture<HttpStatusCode> first = CompletableFuture.supplyAsync(() -> post("/v1/streams/s/records", MediaType.APPLICATION_JSON,
+                hundredRecords).returnResult(String.class).getStatus());
+        assertThat(publisher.entered.tryAcquire(5, TimeUnit.SECONDS)).as("first cycle reached the publisher").isTrue();
+        // Its own thread: the common pool may have a single worker, busy with the first request.
+        CompletableFuture<HttpStatusCode> second = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> second.complete(post("/v1/streams/s/records", MediaType.APPLICATION_JSON,
+                hundredRecords).returnResult(String.class).getStatus()));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5))
+                .until(() -> accumulator.waitingRequests() == 1);
+
+        publisher.gate.countDown();
+
+        assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo(HttpStatus.ACCEPTED);
+        assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo(HttpStatus.ACCEPTED);
+        assertThat(publisher.values("acme", "s", "k")).hasSize(200);
+    }
+
+    @Test
+    void shouldAnswer400ForAnInvalidIdempotencyKeyBeforeReadingTheBody() {
+        client.post().uri("/v1/streams/s/records").header(TenantHeader.NAME, "acme").header("Idempotency-Key", "caf\u00e9 \t")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("[{\"key\":\"a\",\"value\":1}]")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectHeader().contentTypeCompatibleWith(PROBLEM)
+                .expectBody().jsonPath("$.type").isEqualTo(ProblemTypes.INVALID_PARAMETER.toString());
+        client.post().uri("/v1/streams/s/records").header(TenantHeader.NAME, "acme").header("Idempotency-Key", "x".repeat(256))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("[{\"key\":\"a\",\"value\":1}]")
+                .exchange()
+                .expectStatus().isBadRequest();
+        assertThat(publisher.cycles).isEmpty();
     }
 
     private WebTestClient.ResponseSpec post(String uri, MediaType type, String body) {

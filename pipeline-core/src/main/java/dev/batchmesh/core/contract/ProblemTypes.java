@@ -24,6 +24,10 @@ public final class ProblemTypes {
     public static final URI METHOD_NOT_ALLOWED = URI.create(BASE + "method-not-allowed");
     /** 406: the client does not accept any representation we produce. */
     public static final URI NOT_ACCEPTABLE = URI.create(BASE + "not-acceptable");
+    /** 409: a request with the same Idempotency-Key is still in flight; retry after the Retry-After header. */
+    public static final URI IDEMPOTENCY_CONFLICT = URI.create(BASE + "idempotency-conflict");
+    /** 422: the Idempotency-Key was already used for a different request (stream, body format or body). */
+    public static final URI IDEMPOTENCY_KEY_REUSED = URI.create(BASE + "idempotency-key-reused");
     /** 413: the body or the number of records exceeds the limit. */
     public static final URI PAYLOAD_TOO_LARGE = URI.create(BASE + "payload-too-large");
     /** 415: content type other than application/json or application/x-ndjson (UTF-8). */
