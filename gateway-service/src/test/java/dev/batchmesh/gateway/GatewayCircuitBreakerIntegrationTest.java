@@ -3,19 +3,12 @@ package dev.batchmesh.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.batchmesh.gateway.support.StubBackend;
+import dev.batchmesh.gateway.support.GatewayWithStubBackends;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -29,38 +22,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "resilience4j.circuitbreaker.configs.default.wait-duration-in-open-state=2s",
         "resilience4j.circuitbreaker.configs.default.permitted-number-of-calls-in-half-open-state=1",
         "resilience4j.timelimiter.instances.aggregator-service.timeout-duration=500ms"})
-@ActiveProfiles("test")
-class GatewayCircuitBreakerIntegrationTest {
-
-    static final StubBackend aggregator = StubBackend.start("aggregator");
-    static final StubBackend batcher = StubBackend.start("batcher");
-
-    @DynamicPropertySource
-    static void backends(DynamicPropertyRegistry registry) {
-        registry.add("gateway.backends.batcher-uri", batcher::uri);
-        registry.add("gateway.backends.aggregator-uri", aggregator::uri);
-    }
-
-    @AfterAll
-    static void stopBackends() {
-        aggregator.close();
-        batcher.close();
-    }
-
-    @LocalServerPort
-    int port;
-
-    @LocalManagementPort
-    int managementPort;
-
-    WebTestClient client;
-    WebTestClient management;
-
-    @BeforeEach
-    void setUp() {
-        client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(10)).build();
-        management = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).build();
-    }
+class GatewayCircuitBreakerIntegrationTest extends GatewayWithStubBackends {
 
     private WebTestClient.ResponseSpec query() {
         return client.get().uri("/v1/streams/orders/summary").header(HttpHeaders.AUTHORIZATION, "Bearer dev-key").exchange();

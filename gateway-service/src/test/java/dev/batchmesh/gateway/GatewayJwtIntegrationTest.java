@@ -11,26 +11,21 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.batchmesh.core.contract.TenantHeader;
-import dev.batchmesh.gateway.support.StubBackend;
-import java.time.Duration;
+import dev.batchmesh.gateway.support.GatewayWithStubBackends;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -41,8 +36,7 @@ import reactor.netty.http.server.HttpServer;
         "gateway.auth.jwt.issuer=https://issuer.test",
         "gateway.auth.jwt.audience=batchmesh",
         "gateway.auth.jwt.tenant-claim=org"})
-@ActiveProfiles("test")
-class GatewayJwtIntegrationTest {
+class GatewayJwtIntegrationTest extends GatewayWithStubBackends {
 
     static final RSAKey SIGNING = generate("k1");
     static final RSAKey STRANGER = generate("k1");
@@ -50,32 +44,14 @@ class GatewayJwtIntegrationTest {
             .handle((request, response) -> response.header("Content-Type", "application/json")
                     .sendString(Mono.just(new JWKSet(SIGNING.toPublicJWK()).toString())))
             .bindNow();
-    static final StubBackend aggregator = StubBackend.start("aggregator");
-    static final StubBackend batcher = StubBackend.start("batcher");
-
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
+    static void jwks(DynamicPropertyRegistry registry) {
         registry.add("gateway.auth.jwt.jwk-set-uri", () -> "http://127.0.0.1:" + JWKS.port() + "/jwks");
-        registry.add("gateway.backends.batcher-uri", batcher::uri);
-        registry.add("gateway.backends.aggregator-uri", aggregator::uri);
     }
 
     @AfterAll
-    static void stop() {
+    static void stopJwks() {
         JWKS.disposeNow();
-        aggregator.close();
-        batcher.close();
-    }
-
-    @LocalServerPort
-    int port;
-
-    WebTestClient client;
-
-    @BeforeEach
-    void setUp() {
-        client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(10)).build();
-        aggregator.drain();
     }
 
     private static RSAKey generate(String id) {

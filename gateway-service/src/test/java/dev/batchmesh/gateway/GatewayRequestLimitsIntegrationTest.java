@@ -2,23 +2,15 @@ package dev.batchmesh.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.batchmesh.gateway.support.StubBackend;
+import dev.batchmesh.gateway.support.GatewayWithStubBackends;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Oversized targets, headers and bodies, and stalled bodies, are refused at the edge with problem details. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -26,35 +18,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "gateway.limits.max-header-size=2KB",
         "gateway.limits.max-body-size=1KB",
         "gateway.limits.body-stall-timeout=PT1S"})
-@ActiveProfiles("test")
-class GatewayRequestLimitsIntegrationTest {
-
-    static final StubBackend batcher = StubBackend.start("batcher");
-    static final StubBackend aggregator = StubBackend.start("aggregator");
-
-    @DynamicPropertySource
-    static void backends(DynamicPropertyRegistry registry) {
-        registry.add("gateway.backends.batcher-uri", batcher::uri);
-        registry.add("gateway.backends.aggregator-uri", aggregator::uri);
-    }
-
-    @AfterAll
-    static void stopBackends() {
-        batcher.close();
-        aggregator.close();
-    }
-
-    @LocalServerPort
-    int port;
-
-    WebTestClient client;
-
-    @BeforeEach
-    void setUp() {
-        client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(10)).build();
-        batcher.drain();
-        aggregator.drain();
-    }
+class GatewayRequestLimitsIntegrationTest extends GatewayWithStubBackends {
 
     @Test
     void shouldAnswer414ProblemForATooLongTarget() {

@@ -9,27 +9,20 @@ import java.util.stream.Stream;
 
 import dev.batchmesh.core.contract.ProblemTypes;
 import dev.batchmesh.core.contract.TenantHeader;
+import dev.batchmesh.gateway.support.GatewayWithStubBackends;
 import dev.batchmesh.gateway.support.StubBackend;
 import dev.batchmesh.gateway.support.StubBackend.ReceivedRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
@@ -39,40 +32,9 @@ import reactor.test.StepVerifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The gateway on a random port in front of two real stub backends on random ports. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
-class GatewayRoutingIntegrationTest {
+class GatewayRoutingIntegrationTest extends GatewayWithStubBackends {
 
-    private static final StubBackend batcher = StubBackend.start("batcher");
-    private static final StubBackend aggregator = StubBackend.start("aggregator");
     private static final String DEV_KEY = "Bearer dev-key";
-
-    @DynamicPropertySource
-    static void backends(DynamicPropertyRegistry registry) {
-        registry.add("gateway.backends.batcher-uri", batcher::uri);
-        registry.add("gateway.backends.aggregator-uri", aggregator::uri);
-    }
-
-    @AfterAll
-    static void stopBackends() {
-        batcher.close();
-        aggregator.close();
-    }
-
-    @LocalServerPort
-    int port;
-
-    @LocalManagementPort
-    int managementPort;
-
-    WebTestClient client;
-
-    @BeforeEach
-    void setUp() {
-        client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(10)).build();
-        batcher.drain();
-        aggregator.drain();
-    }
 
     private URI gateway(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + port + pathAndQuery);
