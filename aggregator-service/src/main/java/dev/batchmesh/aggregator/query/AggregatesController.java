@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.apache.kafka.streams.state.HostInfo;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
@@ -123,10 +124,9 @@ class AggregatesController {
         String tenant = parameters.tenant(tenantHeader);
         String checkedStream = parameters.stream(stream);
         TimeRange range = parameters.range(from, to);
-        Mono<KeysView> answer = Flux.defer(() -> Flux.fromIterable(streams.storeHosts()))
-                .flatMap(host -> isSelf(host)
-                        ? blocking(() -> List.copyOf(local.keys(tenant, checkedStream, range)))
-                        : replicas.keys(host, tenant, checkedStream, range))
+        Mono<KeysView> answer = fromEveryReplica(
+                        () -> List.copyOf(local.keys(tenant, checkedStream, range)),
+                        host -> replicas.keys(host, tenant, checkedStream, range))
                 .collect(TreeSet<String>::new, TreeSet::addAll)
                 .map(keys -> new KeysView(List.copyOf(keys)));
         return metrics.timed("keys", answer);
@@ -141,10 +141,9 @@ class AggregatesController {
         String tenant = parameters.tenant(tenantHeader);
         String checkedStream = parameters.stream(stream);
         TimeRange range = parameters.range(from, to);
-        Mono<SummaryView> answer = Flux.defer(() -> Flux.fromIterable(streams.storeHosts()))
-                .flatMap(host -> isSelf(host)
-                        ? blocking(() -> local.summary(tenant, checkedStream, range))
-                        : replicas.summary(host, tenant, checkedStream, range))
+        Mono<SummaryView> answer = fromEveryReplica(
+                        () -> local.summary(tenant, checkedStream, range),
+                        host -> replicas.summary(host, tenant, checkedStream, range))
                 .reduce(PartialAggregate::merge)
                 .defaultIfEmpty(PartialAggregate.empty(PartialAggregate.DEFAULT_SKETCH_K))
                 .map(total -> SummaryView.of(checkedStream, range, total));
@@ -161,6 +160,12 @@ class AggregatesController {
             throw new StreamsUnavailableException("the key is moving between replicas");
         }
         return Optional.of(owner);
+    }
+
+    /** Each replica's part of a stream-wide answer: this one's read locally, the others' asked for. */
+    private <T> Flux<T> fromEveryReplica(Callable<T> localPart, Function<HostInfo, Mono<T>> remotePart) {
+        return Flux.defer(() -> Flux.fromIterable(streams.storeHosts()))
+                .flatMap(host -> isSelf(host) ? blocking(localPart) : remotePart.apply(host));
     }
 
     private boolean isSelf(HostInfo host) {
