@@ -296,7 +296,7 @@ abstract class AbstractPipelineEndToEndTest {
         return query("from", Long.toString(from), "to", Long.toString(to));
     }
 
-    private static void assertWindows(String context, long stepMillis, JsonNode windows, Map<Long, List<Double>> expected,
+    static void assertWindows(String context, long stepMillis, JsonNode windows, Map<Long, List<Double>> expected,
                                       QuantileTally tally) {
         Map<Long, JsonNode> actual = new TreeMap<>();
         windows.forEach(w -> actual.put(Instant.parse(w.path("start").asString()).toEpochMilli(), w));
@@ -312,7 +312,7 @@ abstract class AbstractPipelineEndToEndTest {
         }
     }
 
-    private static void assertWindow(String context, JsonNode w, double[] values, QuantileTally tally) {
+    static void assertWindow(String context, JsonNode w, double[] values, QuantileTally tally) {
         ExactStatistics exact = new ExactStatistics(values);
         double meanAbs = exact.meanAbs();
         assertThat(w.path("count").asLong()).as("%s count", context).isEqualTo(exact.count());

@@ -28,22 +28,39 @@ public final class PipelineCluster implements AutoCloseable {
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
 
     public PipelineCluster(String bootstrapServers, Path workDir, Path logDir) {
-        Map<String, String> common = Map.of(
+        this(bootstrapServers, workDir, logDir, 1, Map.of());
+    }
+
+    /**
+     * @param processors processor replicas to run: one consumer group, own ports, named
+     *                   {@code processor-service}, {@code processor-service-2}, ...
+     * @param overrides  extra environment for every service, e.g. {@code BATCHER_PUBLISH_TIMEOUT}
+     */
+    public PipelineCluster(String bootstrapServers, Path workDir, Path logDir, int processors, Map<String, String> overrides) {
+        Map<String, String> common = new LinkedHashMap<>(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
                 "PIPELINE_WINDOW_SIZE", "PT10S",
                 "PIPELINE_GRACE", "PT5M",
-                "PIPELINE_RETENTION", "PT24H");
+                "PIPELINE_RETENTION", "PT24H"));
+        common.putAll(overrides);
         ServiceProcess batcher = new ServiceProcess("batcher-service", common, List.of(), logDir);
-        ServiceProcess processor = new ServiceProcess("processor-service", common, List.of(), logDir);
+        services.put(batcher.name(), batcher);
+        for (int i = 1; i <= processors; i++) {
+            String name = i == 1 ? "processor-service" : "processor-service-" + i;
+            Map<String, String> env = new LinkedHashMap<>(common);
+            // a stable, distinct instance per replica, as a pod name gives it
+            env.put("POD_NAME", name);
+            ServiceProcess processor = new ServiceProcess(name, "processor-service", env, List.of(), logDir);
+            services.put(processor.name(), processor);
+        }
         ServiceProcess aggregator = new ServiceProcess("aggregator-service", common,
                 List.of("--aggregator.state-dir=" + workDir.resolve("aggregator-state")), logDir);
+        services.put(aggregator.name(), aggregator);
         Map<String, String> gatewayEnv = new LinkedHashMap<>(common);
         gatewayEnv.put("BATCHER_URI", batcher.baseUri().toString());
         gatewayEnv.put("AGGREGATOR_URI", aggregator.baseUri().toString());
         ServiceProcess gateway = new ServiceProcess("gateway-service", gatewayEnv, List.of(), logDir);
-        for (ServiceProcess s : List.of(batcher, processor, aggregator, gateway)) {
-            services.put(s.name(), s);
-        }
+        services.put(gateway.name(), gateway);
     }
 
     public static void createTopics(String bootstrapServers) throws InterruptedException, ExecutionException {
@@ -73,7 +90,27 @@ public final class PipelineCluster implements AutoCloseable {
     }
 
     public ServiceProcess service(String name) {
-        return services.get(name);
+        ServiceProcess service = services.get(name);
+        if (service == null) {
+            throw new IllegalArgumentException("no service " + name + " in " + services.keySet());
+        }
+        return service;
+    }
+
+    /** Graceful restart of one service on the same ports (and, for the aggregator, the same state directory). */
+    public void restart(String name) throws IOException, InterruptedException {
+        ServiceProcess service = service(name);
+        service.stop();
+        service.start();
+        service.awaitReady(Duration.ofSeconds(180));
+    }
+
+    /** Crash (SIGKILL) and start again on the same ports and state directory. */
+    public void killAndRestart(String name) throws IOException, InterruptedException {
+        ServiceProcess service = service(name);
+        service.kill();
+        service.start();
+        service.awaitReady(Duration.ofSeconds(180));
     }
 
     public URI gateway() {

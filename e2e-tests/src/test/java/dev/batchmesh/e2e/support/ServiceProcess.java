@@ -32,8 +32,13 @@ public final class ServiceProcess implements AutoCloseable {
     private Process process;
 
     public ServiceProcess(String name, Map<String, String> environment, List<String> arguments, Path logDir) {
+        this(name, name, environment, arguments, logDir);
+    }
+
+    /** A replica: {@code name} tells it apart (log file, lookups), {@code service} names the jar it runs. */
+    public ServiceProcess(String name, String service, Map<String, String> environment, List<String> arguments, Path logDir) {
         this.name = name;
-        this.jar = Path.of(requiredProperty("batchmesh.jar." + name));
+        this.jar = Path.of(requiredProperty("batchmesh.jar." + service));
         this.port = FreePorts.next();
         this.managementPort = FreePorts.next();
         this.environment = environment;
@@ -113,6 +118,25 @@ public final class ServiceProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process != null && process.isAlive();
+    }
+
+    /** The operating-system process id while running. */
+    public long pid() {
+        Process p = process;
+        if (p == null) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        return p.pid();
+    }
+
+    /** Sends SIGTERM and returns at once, for tests that watch what happens during the shutdown. */
+    public synchronized Process terminate() {
+        if (process == null) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        Process p = process;
+        p.destroy();
+        return p;
     }
 
     /** SIGTERM and wait for the graceful shutdown; SIGKILL if it takes longer than 30 s. */
