@@ -6,26 +6,30 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.File;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import dev.batchmesh.deployment.support.Kustomize;
 import org.junit.jupiter.api.BeforeAll;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Renders every overlay, and the base with each component, with the real kustomize: catches what
  * the file-level checks cannot (patch targets, merge results, name references). Runs when
- * `kustomize` or `kubectl` is on the PATH, and is skipped otherwise.
+ * `kustomize` or `kubectl` is on the PATH, and is skipped otherwise; there it also checks the Java
+ * renderer ({@link Kustomize}, which {@code RenderedManifestsTest} uses everywhere) against the real one.
  */
 class KustomizeRenderTest {
 
@@ -45,25 +49,25 @@ class KustomizeRenderTest {
         }
     }
 
-    static Stream<String> targets() throws IOException {
-        List<String> targets = new ArrayList<>();
-        KustomizationTest.overlays().forEach(overlay -> targets.add(Manifests.K8S.relativize(overlay.getParent()).toString()));
-        KustomizationTest.components().forEach(component -> targets.add("base+" + component.getParent().getFileName()));
-        return targets.stream();
+    static Stream<String> targets() {
+        return RenderTargets.all();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("targets")
     void shouldRenderWithTheWorkloadInvariantsIntact(String target) throws Exception {
         assumeTrue(kustomize != null, "neither kustomize nor kubectl (with kustomize v5 or newer) is on the PATH");
-        Path dir = target.startsWith("base+") ? withComponent(target.substring("base+".length())) : Manifests.K8S.resolve(target);
+        Path dir = RenderTargets.dir(target);
 
         List<HasMetadata> rendered = Manifests.typedAll(render(dir));
 
         List<Workload> workloads = Workload.all(rendered.stream().map(r -> new Manifests.Doc(dir, r)).toList());
         assertThat(workloads).extracting(Workload::app).containsAll(Manifests.SERVICES);
         assertThat(rendered).allSatisfy(resource -> {
-            assertThat(resource.getMetadata().getNamespace()).as(resource.getKind()).isIn("batchmesh", null);
+            if (!resource.getKind().equals("Namespace")) {
+                assertThat(resource.getMetadata().getNamespace()).as(resource.getKind() + "/" + resource.getMetadata().getName())
+                        .isEqualTo(RenderTargets.NAMESPACE);
+            }
             assertThat(UnknownFields.in(resource)).as(resource.getKind() + "/" + resource.getMetadata().getName()).isEmpty();
         });
         assertThat(workloads).allSatisfy(w -> {
@@ -78,26 +82,22 @@ class KustomizeRenderTest {
                 .satisfies(replicas -> assertThat(replicas == null).isEqualTo(autoscaled));
     }
 
-    /**
-     * A throw-away kustomization of the base with one component (plus strimzi-kafka, which the others
-     * build on), beside the module's classes: kustomize accepts only relative paths.
-     */
-    private static Path withComponent(String component) throws IOException {
-        Path dir = Manifests.ROOT.resolve("deployment-tests/target/kustomize/base-" + component);
-        Files.createDirectories(dir);
-        Path k8s = dir.relativize(Manifests.K8S);
-        StringBuilder components = new StringBuilder();
-        for (String c : new LinkedHashSet<>(List.of("strimzi-kafka", component))) {
-            components.append("  - ").append(k8s).append("/components/").append(c).append('\n');
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("targets")
+    void shouldRenderExactlyLikeTheJavaRenderer(String target) throws Exception {
+        assumeTrue(kustomize != null, "neither kustomize nor kubectl (with kustomize v5 or newer) is on the PATH");
+        Path dir = RenderTargets.dir(target);
+
+        List<Map<String, Object>> real = new ArrayList<>();
+        for (Object document : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(render(dir))) {
+            if (document != null) {
+                real.add(Manifests.asMap(document));
+            }
         }
-        Files.writeString(dir.resolve("kustomization.yaml"), """
-                apiVersion: kustomize.config.k8s.io/v1beta1
-                kind: Kustomization
-                resources:
-                  - %s/base
-                components:
-                %s""".formatted(k8s, components));
-        return dir;
+
+        assertThat(real).isNotEmpty();
+        assertThat(Kustomize.build(dir)).as("the Java renderer against %s", String.join(" ", kustomize))
+                .containsExactlyInAnyOrderElementsOf(real);
     }
 
     private static String render(Path dir) throws Exception {
