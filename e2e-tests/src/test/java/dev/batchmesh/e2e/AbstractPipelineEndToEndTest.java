@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The whole pipeline through the gateway: the four services as separate processes against a real
@@ -223,6 +224,51 @@ abstract class AbstractPipelineEndToEndTest {
     }
 
     @Test
+    @Order(7)
+    void shouldNotLetATenantReadWatchOrDetectAnotherTenantsStream() throws Exception {
+        failed = true;
+        String privateStream = "isolation.private";
+        long ts = to - WINDOW;
+        assertThat(client.ingest(PipelineCluster.DEV_KEY, privateStream, "application/json",
+                "[{\"key\":\"secret\",\"value\":42,\"ts\":" + ts + "}]").status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                client.get(PipelineCluster.DEV_KEY, privateStream, "summary", range(from, to)).body().path("count").asLong()).isEqualTo(1));
+
+        // The other tenant gets exactly what a stream nobody ever wrote answers: nothing to read, nothing to learn.
+        for (String operation : List.of("keys", "summary")) {
+            JsonNode theirs = client.get(PipelineCluster.DEV2_KEY, privateStream, operation, range(from, to)).body();
+            JsonNode nobodys = client.get(PipelineCluster.DEV2_KEY, "never.written", operation, range(from, to)).body();
+            ((ObjectNode) theirs).remove("stream");
+            ((ObjectNode) nobodys).remove("stream");
+            assertThat(theirs).as(operation).isEqualTo(nobodys);
+        }
+        assertThat(client.get(PipelineCluster.DEV2_KEY, privateStream, "aggregates",
+                query("key", "secret", "from", Long.toString(from), "to", Long.toString(to))).body().path("windows")).isEmpty();
+
+        // Nor can it watch: subscribed to the same stream and key beside the owner, it sees none of the
+        // window events the owner's subscription receives.
+        List<String> ownerSaw = new CopyOnWriteArrayList<>();
+        List<String> otherSaw = new CopyOnWriteArrayList<>();
+        List<HttpResponse<Stream<String>>> opened = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<Void>> subscriptions = List.of(
+                watch(privateStream, PipelineCluster.DEV_KEY, ownerSaw, opened),
+                watch(privateStream, PipelineCluster.DEV2_KEY, otherSaw, opened));
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> opened.size() == 2);
+            for (int i = 0; i < 5; i++) {
+                assertThat(client.ingest(PipelineCluster.DEV_KEY, privateStream, "application/json",
+                        "[{\"key\":\"secret\",\"value\":" + i + ",\"ts\":" + ts + "}]").status()).isEqualTo(202);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> ownerSaw.stream().anyMatch(line -> line.contains("\"count\":6")));
+            assertThat(otherSaw).as("window events the other tenant received").isEmpty();
+        } finally {
+            subscriptions.forEach(subscription -> subscription.cancel(true));
+            opened.forEach(response -> response.body().close());
+        }
+        failed = false;
+    }
+
+    @Test
     @Order(8)
     void shouldRejectAWholeRequestWithOneInvalidRecordAndAddNothing() throws Exception {
         failed = true;
@@ -290,6 +336,16 @@ abstract class AbstractPipelineEndToEndTest {
     @Order(10)
     void shouldOnlyAnswerWhatTheOpenApiDescriptionDescribes() {
         contract.assertEveryOperationExercised();
+    }
+
+    /** Subscribes to a key's live windows as {@code apiKey}, collecting the data lines it receives. */
+    private CompletableFuture<Void> watch(String stream, String apiKey, List<String> dataLines, List<HttpResponse<Stream<String>>> opened) {
+        HttpRequest request = HttpRequest.newBuilder(client.uri("/v1/streams/" + stream + "/aggregates/live?key=secret"))
+                .header("Authorization", "Bearer " + apiKey).header("Accept", "text/event-stream").GET().build();
+        return client.http().sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(response -> {
+            opened.add(response);
+            response.body().filter(line -> line.startsWith("data:")).forEach(dataLines::add);
+        });
     }
 
     private static Map<String, String> range(long from, long to) {

@@ -8,12 +8,14 @@ public final class RecordRules {
 
     public static final int MAX_KEY_BYTES = 256;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern ONLY_DOTS = Pattern.compile("\\.+");
 
     private RecordRules() {
     }
 
+    /** A name of letters, digits, '.', '_' and '-', at most 64, and not only dots ('.' and '..' are path segments). */
     public static boolean isValidStream(String stream) {
-        return stream != null && NAME.matcher(stream).matches();
+        return stream != null && NAME.matcher(stream).matches() && !ONLY_DOTS.matcher(stream).matches();
     }
 
     /** Tenants follow the stream rule, which keeps them usable in topic names, paths and labels. */
@@ -51,13 +53,13 @@ public final class RecordRules {
 
     public static void requireValidStream(String stream) {
         if (!isValidStream(stream)) {
-            throw new IllegalArgumentException("invalid stream name: must match [A-Za-z0-9._-]{1,64}");
+            throw new IllegalArgumentException("invalid stream name: must match [A-Za-z0-9._-]{1,64} and not be only dots");
         }
     }
 
     public static void requireValidTenant(String tenant) {
         if (!isValidTenant(tenant)) {
-            throw new IllegalArgumentException("invalid tenant: must match [A-Za-z0-9._-]{1,64}");
+            throw new IllegalArgumentException("invalid tenant: must match [A-Za-z0-9._-]{1,64} and not be only dots");
         }
     }
 

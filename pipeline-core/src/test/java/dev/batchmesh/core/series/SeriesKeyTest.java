@@ -36,6 +36,8 @@ class SeriesKeyTest {
     @Test
     void shouldRejectInvalidNames() {
         assertThatThrownBy(() -> new SeriesKey("t", "a/b", "k")).hasMessageContaining("stream");
+        assertThatThrownBy(() -> new SeriesKey("t", "..", "k")).hasMessageContaining("only dots");
+        assertThatThrownBy(() -> new SeriesKey(".", "s", "k")).hasMessageContaining("only dots");
         assertThatThrownBy(() -> new SeriesKey("t", "s", "")).hasMessageContaining("empty");
         assertThatThrownBy(() -> new SeriesKey("t", "s", "a\u0007b")).hasMessageContaining("control character");
         assertThatThrownBy(() -> new SeriesKey("t", "s", "x".repeat(257))).hasMessageContaining("257 bytes");
