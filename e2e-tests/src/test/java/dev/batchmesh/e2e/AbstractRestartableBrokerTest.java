@@ -44,13 +44,18 @@ abstract class AbstractRestartableBrokerTest {
         return Map.of();
     }
 
+    /** How many processor replicas share the consumer group. */
+    int processors() {
+        return 1;
+    }
+
     @BeforeAll
     void startSuite() throws Exception {
         Path logDir = Path.of(System.getProperty("batchmesh.e2e.logs", "target/e2e-logs")).resolve(getClass().getSimpleName());
         Path work = Files.createTempDirectory("batchmesh-" + getClass().getSimpleName());
         broker = new KafkaBrokerProcess(work.resolve("kafka"), logDir, KafkaBrokerProcess.pipelineTopics());
         broker.start(Duration.ofSeconds(120));
-        cluster = new PipelineCluster(broker.bootstrapServers(), work, logDir, 1, overrides());
+        cluster = new PipelineCluster(broker.bootstrapServers(), work, logDir, processors(), overrides());
         cluster.start();
         contract = OpenApiContract.load();
         client = new GatewayClient(cluster.gateway(), contract);

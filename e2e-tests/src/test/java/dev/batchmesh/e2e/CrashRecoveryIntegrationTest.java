@@ -9,13 +9,9 @@ import dev.batchmesh.e2e.support.GatewayClient;
 import dev.batchmesh.e2e.support.GatewayClient.Answer;
 import dev.batchmesh.e2e.support.IdempotentIngestClient;
 import dev.batchmesh.e2e.support.IdempotentIngestClient.Outcome;
-import dev.batchmesh.e2e.support.KafkaBrokerProcess;
-import dev.batchmesh.e2e.support.OpenApiContract;
 import dev.batchmesh.e2e.support.PipelineCluster;
 import dev.batchmesh.e2e.support.Workload;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,10 +25,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Exactly once under crashes and retries: a bounded client load, every request under its own
@@ -42,8 +36,7 @@ import org.junit.jupiter.api.TestInstance;
  * independent computation over exactly the acknowledged records. Acknowledged requests are also
  * replayed on purpose, so a batcher that ignored Idempotency-Key would double count and fail here.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CrashRecoveryIntegrationTest {
+class CrashRecoveryIntegrationTest extends AbstractRestartableBrokerTest {
 
     private static final String STREAM = "payments.crash";
     private static final long WINDOW = 10_000;
@@ -54,46 +47,28 @@ class CrashRecoveryIntegrationTest {
     private static final Duration PACE = Duration.ofMillis(600);
     private static final long SEED = 20261124L;
 
-    private KafkaBrokerProcess broker;
-    private PipelineCluster cluster;
-    private GatewayClient client;
     private IdempotentIngestClient ingest;
     private long from;
     private long to;
-    private boolean failed = true;
 
     private record Request(String idempotencyKey, String contentType, String body, List<Workload.Point> points) {
     }
 
-    @BeforeAll
-    void startSuite() throws Exception {
-        Path logDir = Path.of(System.getProperty("batchmesh.e2e.logs", "target/e2e-logs")).resolve(getClass().getSimpleName());
-        Path work = Files.createTempDirectory("batchmesh-crash");
-        broker = new KafkaBrokerProcess(work.resolve("kafka"), logDir, KafkaBrokerProcess.pipelineTopics());
-        broker.start(Duration.ofSeconds(120));
-        // a long grace: a request retried minutes later must not turn late and be refused
-        cluster = new PipelineCluster(broker.bootstrapServers(), work, logDir, 2, Map.of("PIPELINE_GRACE", "PT15M",
-                // shorter than the broker outage below, so requests of that time fail with 503 and are retried
-                "BATCHER_PUBLISH_TIMEOUT", "PT3S"));
-        cluster.start();
-        client = new GatewayClient(cluster.gateway(), OpenApiContract.load());
-        ingest = new IdempotentIngestClient(cluster.gateway(), PipelineCluster.DEV_KEY, 80, Duration.ofSeconds(30));
+    @Override
+    int processors() {
+        return 2;
     }
 
-    @AfterAll
-    void stopSuite() throws Exception {
-        if (failed && cluster != null) {
-            System.err.println("Service logs after a failure:" + cluster.logTails(80) + "\n===== kafka =====\n" + broker.logTail(40));
-        }
-        try {
-            if (cluster != null) {
-                cluster.close();
-            }
-        } finally {
-            if (broker != null) {
-                broker.stop();
-            }
-        }
+    @Override
+    Map<String, String> overrides() {
+        // a long grace: a request retried minutes later must not turn late and be refused; a publish
+        // timeout shorter than the broker outage below, so requests of that time fail with 503 and are retried
+        return Map.of("PIPELINE_GRACE", "PT15M", "BATCHER_PUBLISH_TIMEOUT", "PT3S");
+    }
+
+    @BeforeEach
+    void clientWithRetries() {
+        ingest = new IdempotentIngestClient(cluster.gateway(), PipelineCluster.DEV_KEY, 80, Duration.ofSeconds(30));
     }
 
     @Test
@@ -171,7 +146,6 @@ class CrashRecoveryIntegrationTest {
             AbstractPipelineEndToEndTest.assertWindows(byKey.getKey(), WINDOW, answer.body().path("windows"), byKey.getValue(), tally);
         }
         tally.assertWithinRankError();
-        failed = false;
     }
 
     /**

@@ -100,10 +100,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         if (process == null) {
             return;
         }
-        process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        ChildProcesses.stop(process, Duration.ofSeconds(60));
         process = null;
     }
 
@@ -112,7 +109,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         if (process == null) {
             return;
         }
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        ChildProcesses.kill(process);
         process = null;
     }
 
@@ -121,12 +118,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     public String logTail(int lines) {
-        try {
-            List<String> all = Files.readAllLines(log);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return ChildProcesses.tail(log, lines);
     }
 
     @Override

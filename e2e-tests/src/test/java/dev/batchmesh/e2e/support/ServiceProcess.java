@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One service of the suite running as its own JVM from its executable jar, as in production: its
@@ -144,10 +143,7 @@ public final class ServiceProcess implements AutoCloseable {
         if (process == null) {
             return;
         }
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        ChildProcesses.stop(process, Duration.ofSeconds(30));
         process = null;
     }
 
@@ -156,17 +152,12 @@ public final class ServiceProcess implements AutoCloseable {
         if (process == null) {
             return;
         }
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        ChildProcesses.kill(process);
         process = null;
     }
 
     public String logTail(int lines) {
-        try {
-            List<String> all = Files.readAllLines(log);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return ChildProcesses.tail(log, lines);
     }
 
     @Override
