@@ -154,6 +154,10 @@ def overview():
               (rate("processor_records_late_total", PR), "late records"),
               (rate("processor_batches_dead_lettered_total", PR, by="reason"), "dead-lettered {{reason}}"), w=8),
         row("Aggregation"),
+        panel("End-to-end latency, batcher arrival to merged (p50 / p99)", "s",
+              (quantile(0.5, "aggregator_end_to_end_latency_seconds", AG), "p50"),
+              (quantile(0.99, "aggregator_end_to_end_latency_seconds", AG), "p99"),
+              description="From the arrival at the batcher of a micro-batch's earliest record to the merge of its partials in the aggregator."),
         panel("Partials merged and dropped", "ops",
               (rate("aggregator_partials_merged_total", AG), "merged"),
               (rate("aggregator_partials_dropped_total", AG, by="reason"), "dropped {{reason}}")),
@@ -261,6 +265,10 @@ def processor():
 def aggregator():
     items = [
         row("Merging"),
+        panel("End-to-end latency, batcher arrival to merged", "s",
+              (quantile(0.5, "aggregator_end_to_end_latency_seconds", AG), "p50"),
+              (quantile(0.99, "aggregator_end_to_end_latency_seconds", AG), "p99"),
+              ("max(aggregator_end_to_end_latency_seconds_max%s)" % sel(AG), "max")),
         panel("Partials merged and dropped", "ops",
               (rate("aggregator_partials_merged_total", AG, by="instance"), "merged {{instance}}"),
               (rate("aggregator_partials_dropped_total", AG, by="reason"), "dropped {{reason}}")),

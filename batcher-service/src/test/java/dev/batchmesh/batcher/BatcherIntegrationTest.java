@@ -195,6 +195,8 @@ class BatcherIntegrationTest {
                 .expectStatus().isOk()
                 .expectBody(String.class).value(text -> assertThat(text)
                         .contains("batcher_records_accepted_total")
+                        // Kafka's own producer metrics, bound to the batcher's producer factory
+                        .contains("kafka_producer_record_send_total")
                         .contains("batcher_records_rejected_total{")
                         .contains("batcher_requests_rejected_total{")
                         .contains("batcher_batch_records_count")

@@ -2,6 +2,9 @@ package dev.batchmesh.aggregator.merge;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /** Counters of the merge step. Tags are bounded: the drop reason only, never a series or stream. */
 public final class MergeMetrics {
@@ -30,6 +33,7 @@ public final class MergeMetrics {
     private final Counter late;
     private final Counter badFormat;
     private final Counter windowMismatch;
+    private final Timer endToEnd;
 
     public MergeMetrics(MeterRegistry registry) {
         this.merged = Counter.builder("aggregator.partials.merged")
@@ -38,6 +42,20 @@ public final class MergeMetrics {
         this.late = dropped(registry, DropReason.LATE);
         this.badFormat = dropped(registry, DropReason.BAD_FORMAT);
         this.windowMismatch = dropped(registry, DropReason.WINDOW_MISMATCH);
+        this.endToEnd = Timer.builder("aggregator.end.to.end.latency")
+                .description("From the arrival at the batcher of a micro-batch's earliest record to the merge of its partials")
+                .publishPercentiles(0.5, 0.99)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry);
+    }
+
+    /** One merged partials message: how long ago its micro-batch's first record reached the batcher. */
+    void mergedBatchArrivedAt(long batchCreatedAtMillis, long nowMillis) {
+        if (nowMillis >= batchCreatedAtMillis) {
+            endToEnd.record(nowMillis - batchCreatedAtMillis, TimeUnit.MILLISECONDS);
+        }
     }
 
     private static Counter dropped(MeterRegistry registry, DropReason reason) {

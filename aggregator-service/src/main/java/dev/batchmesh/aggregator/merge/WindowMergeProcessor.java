@@ -67,6 +67,7 @@ final class WindowMergeProcessor implements Processor<Bytes, byte[], Void, Void>
         for (WindowPartial window : partials.windows()) {
             merge(record.key(), window);
         }
+        metrics.mergedBatchArrivedAt(partials.batchCreatedAt(), context.currentSystemTimeMs());
     }
 
     private void merge(Bytes series, WindowPartial partial) {

@@ -11,12 +11,14 @@ import dev.batchmesh.core.partial.WindowPartial;
 import dev.batchmesh.core.series.SeriesKey;
 import dev.batchmesh.core.testing.ExactStatistics;
 import dev.batchmesh.core.testing.ValueShapes;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -182,6 +184,17 @@ class MergeTopologyTest {
 
         send(SERIES, WINDOW, new WindowPartial(T0, PartialAggregate.of(200, 1)));
         assertThat(driver.producedTopicNames()).contains("aggregator-test-window-aggregates-changelog");
+    }
+
+    @Test
+    void shouldTimeFromTheBatchsFirstArrivalToTheMerge() {
+        long arrivedAt = System.currentTimeMillis() - 1_500;
+        partials.pipeInput(SERIES.toBytes(), SeriesPartialsCodec.encodeValue(
+                new SeriesPartials(SERIES, WINDOW, arrivedAt, List.of(new WindowPartial(T0, PartialAggregate.of(200, 1))))));
+
+        Timer latency = registry.get("aggregator.end.to.end.latency").timer();
+        assertThat(latency.count()).isEqualTo(1);
+        assertThat(latency.max(TimeUnit.MILLISECONDS)).isBetween(1_000.0, 60_000.0);
     }
 
     private void send(SeriesKey series, long windowSize, WindowPartial... windows) {

@@ -2,6 +2,7 @@ package dev.batchmesh.batcher.config;
 
 import dev.batchmesh.batcher.batching.BatchingMetrics;
 import dev.batchmesh.batcher.publish.KafkaCyclePublisher;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -13,6 +14,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.MicrometerProducerListener;
 import org.springframework.kafka.core.ProducerFactory;
 
 /**
@@ -36,7 +38,7 @@ class KafkaConfig {
 
     @Bean
     ProducerFactory<byte[], byte[]> microBatchProducerFactory(KafkaProperties kafka, KafkaConnectionDetails connection,
-            BatcherProperties properties) {
+            BatcherProperties properties, MeterRegistry meterRegistry) {
         Map<String, Object> config = kafka.buildProducerProperties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.getProducer().getBootstrapServers());
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -62,6 +64,8 @@ class KafkaConfig {
         // by itself once Kafka is back. That close waits up to this timeout (default 30 s) on the flusher
         // thread: bound it by the publish timeout so answers stay prompt while Kafka is down.
         factory.setPhysicalCloseTimeout((int) Math.max(1, properties.publish().timeout().toSeconds()));
+        // Boot binds Kafka client metrics only to factories it builds itself
+        factory.addListener(new MicrometerProducerListener<>(meterRegistry));
         return factory;
     }
 
