@@ -110,15 +110,7 @@ class GracefulShutdownIntegrationTest {
 
         @Override
         public void publish(FlushCycle cycle) {
-            entered.release();
-            try {
-                if (!gate.await(20, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("test gate never opened");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            PublishGate.pass(entered, gate, Duration.ofSeconds(20));
             readinessWhenPublished.add(readiness.getLast());
             published.add(cycle);
         }

@@ -2,6 +2,7 @@ package dev.batchmesh.batcher.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.batchmesh.batcher.PublishGate;
 import dev.batchmesh.batcher.batching.CyclePublisher;
 import dev.batchmesh.batcher.batching.FlushCycle;
 import dev.batchmesh.batcher.batching.PartitionBuffer;
@@ -339,15 +340,7 @@ class IngestControllerTest {
 
         @Override
         public void publish(FlushCycle cycle) {
-            entered.release();
-            try {
-                if (!gate.await(10, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("test gate never opened");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            PublishGate.pass(entered, gate, Duration.ofSeconds(10));
             if (failure != null) {
                 throw failure;
             }
