@@ -4,10 +4,14 @@ import dev.batchmesh.aggregator.live.WindowUpdateHub;
 import dev.batchmesh.aggregator.merge.AggregatorStreams;
 import dev.batchmesh.aggregator.merge.KafkaStreamsHealthIndicator;
 import dev.batchmesh.aggregator.merge.MergeMetrics;
+import dev.batchmesh.aggregator.merge.MergeTracing;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import io.netty.channel.ChannelOption;
 import java.time.Clock;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -35,8 +39,11 @@ class AggregatorConfiguration {
 
     @Bean
     AggregatorStreams aggregatorStreams(AggregatorProperties properties, KafkaProperties kafkaProperties,
-                                        MergeMetrics mergeMetrics, WindowUpdateHub hub, MeterRegistry registry) {
-        return new AggregatorStreams(properties, kafkaProperties.buildStreamsProperties(), mergeMetrics, hub, registry);
+                                        MergeMetrics mergeMetrics, WindowUpdateHub hub, MeterRegistry registry,
+                                        ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+        MergeTracing tracing = tracer.getIfAvailable() == null || propagator.getIfAvailable() == null ? MergeTracing.NONE
+                : new MergeTracing(tracer.getObject(), propagator.getObject());
+        return new AggregatorStreams(properties, kafkaProperties.buildStreamsProperties(), mergeMetrics, hub, registry, tracing);
     }
 
     @Bean

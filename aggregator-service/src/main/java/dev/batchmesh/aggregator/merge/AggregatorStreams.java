@@ -44,6 +44,7 @@ public class AggregatorStreams implements SmartLifecycle, ApplicationListener<We
     private final MergeMetrics mergeMetrics;
     private final WindowMergeListener listener;
     private final MeterRegistry meterRegistry;
+    private final MergeTracing tracing;
 
     private volatile int serverPort;
     private volatile KafkaStreams streams;
@@ -51,12 +52,14 @@ public class AggregatorStreams implements SmartLifecycle, ApplicationListener<We
     private KafkaStreamsMetrics streamsMetrics;
 
     public AggregatorStreams(AggregatorProperties properties, Map<String, Object> kafkaStreamsProperties,
-                             MergeMetrics mergeMetrics, WindowMergeListener listener, MeterRegistry meterRegistry) {
+                             MergeMetrics mergeMetrics, WindowMergeListener listener, MeterRegistry meterRegistry,
+                             MergeTracing tracing) {
         this.properties = properties;
         this.kafkaStreamsProperties = Map.copyOf(kafkaStreamsProperties);
         this.mergeMetrics = mergeMetrics;
         this.listener = listener;
         this.meterRegistry = meterRegistry;
+        this.tracing = tracing;
     }
 
     @Override
@@ -74,7 +77,7 @@ public class AggregatorStreams implements SmartLifecycle, ApplicationListener<We
         }
         self = new HostInfo(properties.advertisedHost(), serverPort);
         StreamsBuilder builder = new StreamsBuilder();
-        MergeTopology.build(builder, mergeSettings(properties), mergeMetrics, listener);
+        MergeTopology.build(builder, mergeSettings(properties), mergeMetrics, listener, tracing);
         Properties config = streamsConfig();
         KafkaStreams kafkaStreams = new KafkaStreams(builder.build(config), config);
         kafkaStreams.setUncaughtExceptionHandler(e -> {

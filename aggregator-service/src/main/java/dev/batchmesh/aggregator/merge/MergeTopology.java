@@ -22,7 +22,7 @@ public final class MergeTopology {
     }
 
     public static void build(StreamsBuilder builder, MergeSettings settings, MergeMetrics metrics,
-                             WindowMergeListener listener) {
+                             WindowMergeListener listener, MergeTracing tracing) {
         // Caching off: the processor reads each window back after writing it to detect windows
         // the store refuses as expired, and live updates should follow every merge anyway.
         builder.addStateStore(Stores.windowStoreBuilder(
@@ -33,6 +33,6 @@ public final class MergeTopology {
         // Keyed by series bytes on both sides, so no repartition: the partition that holds a
         // series' partials is the task that owns its windows.
         builder.stream(settings.inputTopic(), Consumed.with(Serdes.Bytes(), Serdes.ByteArray()).withName(SOURCE))
-                .process(() -> new WindowMergeProcessor(settings, metrics, listener), Named.as(MERGE), STORE);
+                .process(() -> new WindowMergeProcessor(settings, metrics, listener, tracing.newSpans(settings.inputTopic())), Named.as(MERGE), STORE);
     }
 }

@@ -6,10 +6,14 @@ import dev.batchmesh.core.aggregate.PartialAggregateCodec;
 import dev.batchmesh.core.partial.SeriesPartials;
 import dev.batchmesh.core.partial.SeriesPartialsCodec;
 import dev.batchmesh.core.partial.WindowPartial;
+import io.micrometer.tracing.Tracer;
+import java.time.Duration;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.WindowStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,29 +28,46 @@ import org.slf4j.LoggerFactory;
 final class WindowMergeProcessor implements Processor<Bytes, byte[], Void, Void> {
 
     private static final Logger log = LoggerFactory.getLogger(WindowMergeProcessor.class);
+    private static final Duration SPAN_IDLE_END = Duration.ofSeconds(1);
 
     private final MergeSettings settings;
     private final MergeMetrics metrics;
     private final WindowMergeListener listener;
+    private final MergeSpans spans;
     private WindowStore<Bytes, byte[]> store;
     private ProcessorContext<Void, Void> context;
     /** Newest window start merged by this task: a cheap first check for expired windows. */
     private long newestWindowStart = Long.MIN_VALUE;
 
-    WindowMergeProcessor(MergeSettings settings, MergeMetrics metrics, WindowMergeListener listener) {
+    WindowMergeProcessor(MergeSettings settings, MergeMetrics metrics, WindowMergeListener listener, MergeSpans spans) {
         this.settings = settings;
         this.metrics = metrics;
         this.listener = listener;
+        this.spans = spans;
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
         this.store = context.getStateStore(MergeTopology.STORE);
+        // A batch's span stays open while its partials arrive; an idle task must still end it.
+        context.schedule(SPAN_IDLE_END, PunctuationType.WALL_CLOCK_TIME, now -> spans.end());
+    }
+
+    @Override
+    public void close() {
+        spans.end();
     }
 
     @Override
     public void process(Record<Bytes, byte[]> record) {
+        int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
+        try (Tracer.SpanInScope scope = spans.enter(record.headers(), partition)) {
+            mergeAll(record);
+        }
+    }
+
+    private void mergeAll(Record<Bytes, byte[]> record) {
         SeriesPartials partials;
         try {
             if (record.key() == null) {
@@ -68,6 +89,9 @@ final class WindowMergeProcessor implements Processor<Bytes, byte[], Void, Void>
             merge(record.key(), window);
         }
         metrics.mergedBatchArrivedAt(partials.batchCreatedAt(), context.currentSystemTimeMs());
+        if (log.isDebugEnabled()) {
+            log.debug("Merged {} window partials at {}", partials.windows().size(), position());
+        }
     }
 
     private void merge(Bytes series, WindowPartial partial) {

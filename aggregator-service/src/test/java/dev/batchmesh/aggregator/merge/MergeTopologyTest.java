@@ -52,7 +52,7 @@ class MergeTopologyTest {
     @BeforeEach
     void startDriver() {
         StreamsBuilder builder = new StreamsBuilder();
-        MergeTopology.build(builder, SETTINGS, new MergeMetrics(registry), published::add);
+        MergeTopology.build(builder, SETTINGS, new MergeMetrics(registry), published::add, MergeTracing.NONE);
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "aggregator-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -176,7 +176,7 @@ class MergeTopologyTest {
     @Test
     void shouldNameEveryNodeSoInternalTopicsKeepTheirNames() {
         StreamsBuilder builder = new StreamsBuilder();
-        MergeTopology.build(builder, SETTINGS, new MergeMetrics(registry), WindowMergeListener.NONE);
+        MergeTopology.build(builder, SETTINGS, new MergeMetrics(registry), WindowMergeListener.NONE, MergeTracing.NONE);
         String description = builder.build().describe().toString();
         assertThat(description).contains("Source: partials-source (topics: [partials])",
                 "Processor: merge-window-partials (stores: [window-aggregates])");

@@ -4,6 +4,7 @@ import dev.batchmesh.aggregator.config.AggregatorProperties;
 import dev.batchmesh.aggregator.live.WindowUpdateHub;
 import dev.batchmesh.aggregator.merge.AggregatorStreams;
 import dev.batchmesh.aggregator.merge.MergeMetrics;
+import dev.batchmesh.aggregator.merge.MergeTracing;
 import dev.batchmesh.core.contract.ProblemTypes;
 import dev.batchmesh.core.contract.TenantHeader;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -68,7 +69,7 @@ class AggregatesControllerTest {
 
         @Bean
         AggregatorStreams aggregatorStreams(AggregatorProperties properties, MeterRegistry registry, WindowUpdateHub hub) {
-            return new AggregatorStreams(properties, Map.of(), new MergeMetrics(registry), hub, registry) {
+            return new AggregatorStreams(properties, Map.of(), new MergeMetrics(registry), hub, registry, MergeTracing.NONE) {
                 @Override
                 public boolean isAutoStartup() {
                     return false;

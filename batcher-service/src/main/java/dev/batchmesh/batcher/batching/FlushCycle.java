@@ -35,7 +35,7 @@ public final class FlushCycle {
                 buffers[run.partition()] = buffer;
                 touched.add(buffer);
             }
-            buffer.append(batch.stream(), run, batch.arrivalMillis());
+            buffer.append(batch.stream(), run, batch.arrivalMillis(), batch.origin());
             full |= buffer.records() >= maxRecords || buffer.estimatedBytes() >= maxBytes;
         }
         requests.add(batch);

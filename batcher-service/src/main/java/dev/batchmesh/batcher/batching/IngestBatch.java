@@ -1,6 +1,7 @@
 package dev.batchmesh.batcher.batching;
 
 import dev.batchmesh.core.series.SeriesKey;
+import io.micrometer.tracing.TraceContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,6 +24,8 @@ public final class IngestBatch {
     private final CompletableFuture<Void> admitted = new CompletableFuture<>();
     /** Written by the request before it is appended, read by the publisher after: the append's lock orders them. */
     private CommitMarker commitMarker;
+    /** The ingest request's span context, set like the marker; null when the request was not traced. */
+    private TraceContext origin;
 
     private IngestBatch(StreamRef stream, long arrivalMillis, int records, long estimatedBytes, SeriesRun[] runs, int partitions) {
         this.stream = stream;
@@ -143,6 +146,17 @@ public final class IngestBatch {
     /** A record to write in the same transaction as this request's records (its Idempotency-Key's COMMITTED), or null. */
     public CommitMarker commitMarker() {
         return commitMarker;
+    }
+
+    /** The span of the request that carried these records, which its micro-batches link to; null when untraced. */
+    public TraceContext origin() {
+        return origin;
+    }
+
+    /** Attaches the request's span context; call before the request is appended. */
+    public IngestBatch withOrigin(TraceContext origin) {
+        this.origin = origin;
+        return this;
     }
 
     /** Attaches the marker; call before the request is appended. */

@@ -1,7 +1,10 @@
 package dev.batchmesh.batcher.batching;
 
+import io.micrometer.tracing.TraceContext;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +15,7 @@ public final class PartitionBuffer {
 
     private final int partition;
     private final Map<StreamRef, Map<String, SeriesColumn>> groups = new LinkedHashMap<>();
+    private final List<TraceContext> origins = new ArrayList<>(4);
     private int records;
     private long estimatedBytes = EncodedSize.PER_BATCH;
 
@@ -19,7 +23,11 @@ public final class PartitionBuffer {
         this.partition = partition;
     }
 
-    void append(StreamRef stream, SeriesRun run, long arrivalMillis) {
+    void append(StreamRef stream, SeriesRun run, long arrivalMillis, TraceContext origin) {
+        // A request appends its runs one after the other, so comparing with the last suffices.
+        if (origin != null && (origins.isEmpty() || origins.getLast() != origin)) {
+            origins.add(origin);
+        }
         Map<String, SeriesColumn> series = groups.get(stream);
         if (series == null) {
             series = new LinkedHashMap<>();
@@ -47,6 +55,11 @@ public final class PartitionBuffer {
 
     public long estimatedBytes() {
         return estimatedBytes;
+    }
+
+    /** The span contexts of the traced requests with records here, in arrival order; read-only once sealed. */
+    public List<TraceContext> origins() {
+        return Collections.unmodifiableList(origins);
     }
 
     /** Series by tenant's stream and key, in first-arrival order; read-only once the cycle is sealed. */

@@ -92,7 +92,13 @@ public record BatcherProperties(
         }
     }
 
-    public record Publish(@NotNull @DurationMin(millis = 100) @DefaultValue("PT5S") Duration timeout) {
+    /**
+     * Publishing a cycle: how long a request waits for its transaction ({@code timeout}), and how many
+     * ingest spans a micro-batch's span links to at most ({@code maxSpanLinks}; the rest are only counted).
+     */
+    public record Publish(
+            @NotNull @DurationMin(millis = 100) @DefaultValue("PT5S") Duration timeout,
+            @Min(0) @Max(10_000) @DefaultValue("128") int maxSpanLinks) {
     }
 
     /**

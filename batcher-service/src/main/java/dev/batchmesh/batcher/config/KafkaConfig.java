@@ -1,12 +1,16 @@
 package dev.batchmesh.batcher.config;
 
 import dev.batchmesh.batcher.batching.BatchingMetrics;
+import dev.batchmesh.batcher.publish.BatchSpans;
 import dev.batchmesh.batcher.publish.KafkaCyclePublisher;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -87,8 +91,11 @@ class KafkaConfig {
     }
 
     @Bean
-    KafkaCyclePublisher kafkaCyclePublisher(KafkaTemplate<byte[], byte[]> template, BatcherProperties properties, BatchingMetrics metrics) {
+    KafkaCyclePublisher kafkaCyclePublisher(KafkaTemplate<byte[], byte[]> template, BatcherProperties properties, BatchingMetrics metrics,
+            ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+        BatchSpans spans = tracer.getIfAvailable() == null || propagator.getIfAvailable() == null ? BatchSpans.disabled()
+                : new BatchSpans(tracer.getObject(), propagator.getObject(), properties.publish().maxSpanLinks());
         return new KafkaCyclePublisher(template, properties.topic().name(), properties.batch().maxRecords(),
-                properties.batch().maxBytes().toBytes(), metrics);
+                properties.batch().maxBytes().toBytes(), metrics, spans);
     }
 }

@@ -10,9 +10,12 @@ import dev.batchmesh.batcher.idempotency.IdempotencyKeys;
 import dev.batchmesh.core.contract.ProblemTypes;
 import dev.batchmesh.core.contract.TenantHeader;
 import dev.batchmesh.core.series.RecordRules;
+import io.micrometer.tracing.Tracer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -43,6 +46,7 @@ import reactor.core.scheduler.Schedulers;
 @RestController
 class IngestController {
 
+    private static final Logger log = LoggerFactory.getLogger(IngestController.class);
     private static final byte[] EMPTY = new byte[0];
 
     private final RecordParser parser;
@@ -52,15 +56,17 @@ class IngestController {
     private final Duration bufferMaxWait;
     /** Null where no Kafka is configured (slice tests): keyed requests then get 503. */
     private final IdempotencyGuard guard;
+    private final Tracer tracer;
 
     IngestController(RecordParser parser, CycleAccumulator accumulator, Clock clock, IngestLimits limits,
-            ObjectProvider<IdempotencyGuard> guard) {
+            ObjectProvider<IdempotencyGuard> guard, ObjectProvider<Tracer> tracer) {
         this.parser = parser;
         this.accumulator = accumulator;
         this.clock = clock;
         this.maxBodyBytes = limits.maxBodyBytes();
         this.bufferMaxWait = limits.bufferMaxWait();
         this.guard = guard.getIfAvailable();
+        this.tracer = tracer.getIfAvailable(() -> Tracer.NOOP);
     }
 
     @PostMapping("/v1/streams/{stream}/records")
@@ -105,6 +111,9 @@ class IngestController {
         }
         IngestBatch batch = IngestBatch.group(tenant, stream, records.size(), records.keys(), records.timestamps(), records.values(),
                 arrival, partitions);
+        // The request's server span, current here because Reactor restores it (spring.reactor.context-propagation=auto).
+        batch.withOrigin(tracer.currentTraceContext().context());
+        log.debug("Parsed {} records for stream {} of tenant {}", records.size(), stream, tenant);
         if (idempotencyKey == null) {
             return enqueue(batch);
         }

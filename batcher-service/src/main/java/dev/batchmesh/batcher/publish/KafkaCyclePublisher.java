@@ -9,6 +9,7 @@ import dev.batchmesh.batcher.batching.PartitionBuffer;
 import dev.batchmesh.core.batch.MicroBatch;
 import dev.batchmesh.core.batch.MicroBatchCodec;
 import dev.batchmesh.core.contract.PipelineTopics;
+import io.micrometer.tracing.Span;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,12 +34,15 @@ public final class KafkaCyclePublisher implements CyclePublisher {
     private final String topic;
     private final MicroBatchAssembler assembler;
     private final BatchingMetrics metrics;
+    private final BatchSpans spans;
 
-    public KafkaCyclePublisher(KafkaTemplate<byte[], byte[]> template, String topic, int maxRecords, long maxBytes, BatchingMetrics metrics) {
+    public KafkaCyclePublisher(KafkaTemplate<byte[], byte[]> template, String topic, int maxRecords, long maxBytes, BatchingMetrics metrics,
+            BatchSpans spans) {
         this.template = template;
         this.topic = topic;
         this.assembler = new MicroBatchAssembler(maxRecords, maxBytes);
         this.metrics = metrics;
+        this.spans = spans;
     }
 
     @Override
@@ -57,12 +61,15 @@ public final class KafkaCyclePublisher implements CyclePublisher {
         // Encode before the transaction begins: the transaction stays as short as the network allows.
         List<ProducerRecord<byte[], byte[]>> messages = new ArrayList<>(cycle.partitionBuffers().size());
         List<int[]> sizes = new ArrayList<>(cycle.partitionBuffers().size());
+        List<Span> batchSpans = new ArrayList<>(cycle.partitionBuffers().size());
         for (PartitionBuffer buffer : cycle.partitionBuffers()) {
             for (MicroBatch batch : assembler.assemble(buffer)) {
                 byte[] value = MicroBatchCodec.encode(batch);
-                List<Header> headers = List.of(
-                        new RecordHeader(PipelineTopics.FORMAT_VERSION_HEADER, FORMAT_VERSION),
-                        new RecordHeader(PipelineTopics.BATCH_ID_HEADER, idBytes(batch.id())));
+                List<Header> headers = new ArrayList<>(4);
+                headers.add(new RecordHeader(PipelineTopics.FORMAT_VERSION_HEADER, FORMAT_VERSION));
+                headers.add(new RecordHeader(PipelineTopics.BATCH_ID_HEADER, idBytes(batch.id())));
+                // A split buffer's batches each link to all of the buffer's requests: a superset, never a miss.
+                batchSpans.add(spans.start(batch, topic, buffer.partition(), buffer.origins(), headers));
                 messages.add(new ProducerRecord<>(topic, buffer.partition(), null, null, value, headers));
                 sizes.add(new int[] {batch.recordCount(), value.length});
             }
@@ -73,12 +80,18 @@ public final class KafkaCyclePublisher implements CyclePublisher {
                 messages.add(new ProducerRecord<>(marker.topic(), marker.key(), marker.value()));
             }
         }
-        template.executeInTransaction(operations -> {
-            for (ProducerRecord<byte[], byte[]> message : messages) {
-                operations.send(message);
-            }
-            return null;
-        });
+        try {
+            template.executeInTransaction(operations -> {
+                for (ProducerRecord<byte[], byte[]> message : messages) {
+                    operations.send(message);
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            batchSpans.forEach(span -> span.error(e).end());
+            throw e;
+        }
+        batchSpans.forEach(Span::end);
         for (int[] size : sizes) {
             metrics.batchPublished(size[0], size[1]);
         }

@@ -1,6 +1,7 @@
 package dev.batchmesh.processor.processing;
 
 import dev.batchmesh.processor.config.ProcessorProperties;
+import io.micrometer.tracing.TraceContext;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -27,13 +28,15 @@ class MicroBatchListener {
     private final KafkaTemplate<byte[], byte[]> template;
     private final ProcessorMetrics metrics;
     private final ProcessorProperties properties;
+    private final TraceHeaders traceHeaders;
 
     MicroBatchListener(MicroBatchTransformer transformer, KafkaTemplate<byte[], byte[]> template,
-                       ProcessorMetrics metrics, ProcessorProperties properties) {
+                       ProcessorMetrics metrics, ProcessorProperties properties, TraceHeaders traceHeaders) {
         this.transformer = transformer;
         this.template = template;
         this.metrics = metrics;
         this.properties = properties;
+        this.traceHeaders = traceHeaders;
     }
 
     public String inputTopic() {
@@ -53,12 +56,16 @@ class MicroBatchListener {
     void onMicroBatch(ConsumerRecord<byte[], byte[]> message) {
         ProcessedBatch processed = metrics.batchDuration().record(() -> {
             ProcessedBatch batch = transformer.transform(message);
+            TraceContext trace = traceHeaders.current();
             for (ProducerRecord<byte[], byte[]> partial : batch.partials()) {
+                traceHeaders.write(trace, partial.headers());
                 template.send(partial);
             }
             return batch;
         });
         metrics.processed(processed);
+        log.debug("Processed the micro-batch at {}-{}@{}: {} records into {} partials", message.topic(), message.partition(),
+                message.offset(), processed.records(), processed.partials().size());
         if (processed.lateRecords() > 0) {
             log.warn("Dropped {} late records of the micro-batch at {}-{}@{}", processed.lateRecords(),
                     message.topic(), message.partition(), message.offset());

@@ -4,6 +4,9 @@ import dev.batchmesh.core.partial.MicroBatchAggregator;
 import dev.batchmesh.core.series.WindowSpec;
 import dev.batchmesh.processor.config.ProcessorProperties;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,7 +35,10 @@ class ProcessingConfiguration {
 
     @Bean
     MicroBatchListener microBatchListener(MicroBatchTransformer transformer, KafkaTemplate<byte[], byte[]> template,
-                                          ProcessorMetrics metrics, ProcessorProperties properties) {
-        return new MicroBatchListener(transformer, template, metrics, properties);
+                                          ProcessorMetrics metrics, ProcessorProperties properties,
+                                          ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+        TraceHeaders traceHeaders = tracer.getIfAvailable() == null || propagator.getIfAvailable() == null ? TraceHeaders.disabled()
+                : new TraceHeaders(tracer.getObject(), propagator.getObject());
+        return new MicroBatchListener(transformer, template, metrics, properties, traceHeaders);
     }
 }
