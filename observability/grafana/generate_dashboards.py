@@ -116,6 +116,18 @@ def jvm_and_http(app):
     ]
 
 
+GROUP_LAG = ("Last stable offset minus the group's committed offset, summed over partitions, measured by the "
+             "service itself through the admin client every batchmesh.kafka.consumer-lag.interval, so it keeps "
+             "reporting while the consumers are stuck; every replica reports the same group, hence max.")
+
+
+def group_lag(app, topic):
+    return panel("Consumer group lag on %s (records behind)" % topic, "short",
+                 ("max by (group) (batchmesh_consumer_lag_records%s)" % sel(app), "{{group}} total"),
+                 ("max by (group) (batchmesh_consumer_lag_max_records%s)" % sel(app), "{{group}} furthest-behind partition"),
+                 description=GROUP_LAG)
+
+
 def kafka_consumer(app, title="Kafka consumer lag (max records behind, per topic)"):
     return panel(title, "short",
                  ("max by (topic) (kafka_consumer_fetch_manager_records_lag_max%s)" % sel(app), "{{topic}}"),
@@ -161,9 +173,10 @@ def overview():
         panel("Partials merged and dropped", "ops",
               (rate("aggregator_partials_merged_total", AG), "merged"),
               (rate("aggregator_partials_dropped_total", AG, by="reason"), "dropped {{reason}}")),
-        panel("Consumer lag per stage (max records behind)", "short",
-              ('max by (app) (kafka_consumer_fetch_manager_records_lag_max{app=~"%s|%s"})' % (PR, AG), "{{app}}"),
-              description="records-lag-max per consuming service: processor on microbatches, aggregator on partials."),
+        panel("Consumer lag per stage (records behind)", "short",
+              ('max by (group, topic) (batchmesh_consumer_lag_records{app=~"%s|%s"})' % (PR, AG), "{{group}} on {{topic}}"),
+              description="Records each stage's consumer group has yet to consume: processor on microbatches, "
+                          "aggregator on partials. " + GROUP_LAG),
         row("Gateway"),
         panel("Gateway requests by status", "reqps",
               ('sum by (status) (rate(http_server_requests_seconds_count{app="%s"}[$__rate_interval]))' % GW, "{{status}}"), stack=True, w=8),
@@ -254,7 +267,8 @@ def processor():
         panel("Late records dropped", "recps", (rate("processor_records_late_total", PR, by="instance"), "{{instance}}"), w=8),
         panel("Dead-lettered batches by reason", "ops",
               (rate("processor_batches_dead_lettered_total", PR, by="reason"), "{{reason}}"), w=8),
-        kafka_consumer(PR, "Consumer lag on microbatches (max records behind)"),
+        group_lag(PR, "microbatches"),
+        kafka_consumer(PR, "Consumer fetch lag on microbatches (max records behind)"),
         panel("Kafka consumer fetch rate", "recps",
               ("sum by (instance) (kafka_consumer_fetch_manager_records_consumed_rate%s)" % sel(PR), "{{instance}}")),
     ] + jvm_and_http(PR)
@@ -272,7 +286,8 @@ def aggregator():
         panel("Partials merged and dropped", "ops",
               (rate("aggregator_partials_merged_total", AG, by="instance"), "merged {{instance}}"),
               (rate("aggregator_partials_dropped_total", AG, by="reason"), "dropped {{reason}}")),
-        kafka_consumer(AG, "Consumer lag on partials (max records behind)"),
+        group_lag(AG, "partials"),
+        kafka_consumer(AG, "Consumer fetch lag on partials (max records behind)"),
         row("Queries"),
         panel("Queries by endpoint and outcome", "reqps",
               (rate("aggregator_queries_seconds_count", AG, by="endpoint, outcome"), "{{endpoint}} {{outcome}}")),

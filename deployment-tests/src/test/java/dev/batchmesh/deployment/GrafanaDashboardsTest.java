@@ -141,7 +141,7 @@ class GrafanaDashboardsTest {
         assertThat(serviceMetrics()).contains("batcher_records_accepted_total", "batcher_batch_bytes_bucket",
                 "batcher_publish_latency_seconds_bucket", "batcher_buffer_bytes", "processor_batch_duration_seconds_bucket",
                 "processor_batches_dead_lettered_total", "aggregator_partials_merged_total", "aggregator_queries_seconds_count",
-                "batchmesh_gateway_rate_limited_total")
+                "batchmesh_gateway_rate_limited_total", "batchmesh_consumer_lag_records", "batchmesh_consumer_lag_max_records")
                 .doesNotContain("aggregator_queries_seconds_bucket", "processor_partials_per_batch_bucket");
         assertThat(metricNames("sum by (le) (rate(a_total{x=\"b_c\", i=~\"$instance\"}[$__rate_interval])) / max(b_max) > 0.5"))
                 .containsExactlyInAnyOrder("a_total", "b_max");
@@ -232,10 +232,13 @@ class GrafanaDashboardsTest {
         return known;
     }
 
-    /** The Prometheus names of the meters registered in the services' main sources. */
+    /** Modules whose auto-configuration registers meters inside the services that depend on them. */
+    static final List<String> SHARED_MODULES = List.of("service-support");
+
+    /** The Prometheus names of the meters registered in the services' (and their shared modules') main sources. */
     static Set<String> serviceMetrics() {
         Set<String> names = new LinkedHashSet<>();
-        for (String service : Manifests.SERVICES) {
+        for (String service : Stream.concat(Manifests.SERVICES.stream(), SHARED_MODULES.stream()).toList()) {
             try (Stream<Path> sources = Files.walk(Manifests.ROOT.resolve(service).resolve("src/main/java"))) {
                 for (Path source : sources.filter(f -> f.toString().endsWith(".java")).toList()) {
                     Matcher m = METER.matcher(Files.readString(source));
