@@ -87,6 +87,15 @@ class IstioManifestsTest {
     }
 
     @Test
+    void shouldLetTheIngressReachTheApiAndTheLiveWebViewOfTheGatewayOnly() {
+        List<Rule> rules = allowRules("gateway-service");
+        assertThat(rules).isNotEmpty().allSatisfy(rule -> assertThat(operations(rule)).allSatisfy(operation -> {
+            assertThat(operation.getPorts()).containsExactly(String.valueOf(ApplicationConfig.of("gateway-service").serverPort()));
+            assertThat(operation.getPaths()).containsExactlyInAnyOrder("/v1/*", "/live", "/live/*", "/webjars/*");
+        }));
+    }
+
+    @Test
     void shouldLetOnlyTheGatewayCallTheBatcherAndOnlyToIngest() {
         List<Rule> rules = allowRules("batcher-service");
         assertThat(rules).isNotEmpty().allSatisfy(rule -> {
