@@ -28,22 +28,57 @@ public final class CycleFlusher implements SmartLifecycle {
     private final BatchingMetrics metrics;
     private final long publishTimeoutNanos;
     private final long stopTimeoutMillis;
+    private final Duration startupTimeout;
+    private final Duration startupRetryInterval;
     private volatile Thread thread;
 
+    /** A flusher that fails its start at once when Kafka is not ready. */
     public CycleFlusher(CycleAccumulator accumulator, CyclePublisher publisher, BatchingMetrics metrics, Duration publishTimeout) {
+        this(accumulator, publisher, metrics, publishTimeout, Duration.ZERO, Duration.ZERO);
+    }
+
+    /**
+     * A flusher whose start waits up to {@code startupTimeout} for Kafka to take transactions, asking
+     * again every {@code startupRetryInterval}: a fresh broker creates its transaction log on the
+     * first transactional producer, which can take longer than one publish timeout.
+     */
+    public CycleFlusher(CycleAccumulator accumulator, CyclePublisher publisher, BatchingMetrics metrics, Duration publishTimeout,
+            Duration startupTimeout, Duration startupRetryInterval) {
         this.accumulator = accumulator;
         this.publisher = publisher;
         this.metrics = metrics;
         this.publishTimeoutNanos = publishTimeout.toNanos();
         this.stopTimeoutMillis = publishTimeout.multipliedBy(3).toMillis();
+        this.startupTimeout = startupTimeout;
+        this.startupRetryInterval = startupRetryInterval;
     }
 
     @Override
     public void start() {
-        int partitions = publisher.partitionCount();
+        int partitions = awaitPartitionCount();
         accumulator.open(partitions);
         thread = Thread.ofPlatform().name("batcher-flusher").start(this::run);
         log.info("Accepting records for {} partitions", partitions);
+    }
+
+    private int awaitPartitionCount() {
+        long deadline = System.nanoTime() + startupTimeout.toNanos();
+        while (true) {
+            try {
+                return publisher.partitionCount();
+            } catch (RuntimeException e) {
+                if (System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+                log.warn("Kafka does not take transactions yet, asking again in {} ms: {}", startupRetryInterval.toMillis(), e.toString());
+                try {
+                    Thread.sleep(startupRetryInterval);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override

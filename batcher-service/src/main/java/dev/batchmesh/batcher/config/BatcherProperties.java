@@ -93,12 +93,15 @@ public record BatcherProperties(
     }
 
     /**
-     * Publishing a cycle: how long a request waits for its transaction ({@code timeout}), and how many
-     * ingest spans a micro-batch's span links to at most ({@code maxSpanLinks}; the rest are only counted).
+     * Publishing a cycle: how long a request waits for its transaction ({@code timeout}), how many
+     * ingest spans a micro-batch's span links to at most ({@code maxSpanLinks}; the rest are only
+     * counted), and how long the batcher waits at start for Kafka to take transactions before it
+     * gives up ({@code startupTimeout}).
      */
     public record Publish(
             @NotNull @DurationMin(millis = 100) @DefaultValue("PT5S") Duration timeout,
-            @Min(0) @Max(10_000) @DefaultValue("128") int maxSpanLinks) {
+            @Min(0) @Max(10_000) @DefaultValue("128") int maxSpanLinks,
+            @NotNull @DurationMin(millis = 0) @DefaultValue("PT2M") Duration startupTimeout) {
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.batchmesh.batcher.batching;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +51,51 @@ class CycleFlusherTest {
         assertThat(published).singleElement().satisfies(cycle -> assertThat(cycle.requests()).containsExactly(request));
         assertThat(registry.get("batcher.publish.latency").timer().count()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> accumulator.bufferedBytes() == 0);
+    }
+
+    @Test
+    void shouldWaitAtStartUntilKafkaTakesTransactions() {
+        AtomicInteger attempts = new AtomicInteger();
+        CycleFlusher patient = new CycleFlusher(accumulator, startingPublisher(attempts, 3), new BatchingMetrics(registry, accumulator),
+                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMillis(10));
+        try {
+            patient.start();
+
+            assertThat(attempts).hasValue(3);
+            assertThat(accumulator.partitions()).isEqualTo(6);
+        } finally {
+            patient.stop();
+        }
+    }
+
+    @Test
+    void shouldGiveUpStartingOnceTheStartupTimeoutPassed() {
+        AtomicInteger attempts = new AtomicInteger();
+        CycleFlusher impatient = new CycleFlusher(accumulator, startingPublisher(attempts, Integer.MAX_VALUE),
+                new BatchingMetrics(registry, accumulator), Duration.ofSeconds(5), Duration.ofMillis(50), Duration.ofMillis(10));
+
+        assertThatThrownBy(impatient::start).hasMessageContaining("InitProducerId");
+        assertThat(attempts.get()).isGreaterThan(1);
+        assertThat(impatient.isRunning()).isFalse();
+        assertThat(accumulator.partitions()).isZero();
+    }
+
+    /** A publisher whose transactions time out until its {@code readyAt}-th attempt. */
+    private CyclePublisher startingPublisher(AtomicInteger attempts, int readyAt) {
+        return new CyclePublisher() {
+            @Override
+            public int partitionCount() {
+                if (attempts.incrementAndGet() < readyAt) {
+                    throw new IllegalStateException("Timeout expired after 5000ms while awaiting InitProducerId");
+                }
+                return 6;
+            }
+
+            @Override
+            public void publish(FlushCycle cycle) {
+                publisher.publish(cycle);
+            }
+        };
     }
 
     @Test
