@@ -100,7 +100,10 @@ class OneTraceAcrossTheServicesIntegrationTest {
         assertThat(one.join().statusCode()).as(one.join().body()).isEqualTo(202);
         assertThat(two.join().statusCode()).as(two.join().body()).isEqualTo(202);
 
-        SpanData batch = await().atMost(PATIENCE).until(() -> spanNamed(batcher, "publish microbatches"), Optional::isPresent).orElseThrow();
+        SpanData batch = await().atMost(PATIENCE).until(() -> batcher.finishedSpans().stream()
+                .filter(span -> span.getName().equals("publish microbatches"))
+                .filter(span -> span.getTraceId().equals(first) || span.getTraceId().equals(second))
+                .findFirst(), Optional::isPresent).orElseThrow();
         String carried = batch.getTraceId();
         String linked = carried.equals(first) ? second : first;
         assertThat(carried).isIn(first, second);
@@ -139,6 +142,27 @@ class OneTraceAcrossTheServicesIntegrationTest {
                 .containsEntry("traceId", carried);
     }
 
+    @Test
+    void aRequestArrivingWithEnvoysB3HeadersContinuesThatTrace() {
+        String traceId = newTraceId();
+        HttpRequest request = ingestRequest()
+                .header("X-B3-TraceId", traceId)
+                .header("X-B3-SpanId", HexFormat.of().formatHex(randomBytes(8)))
+                .header("X-B3-Sampled", "1")
+                .build();
+
+        HttpResponse<String> response = http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).join();
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        for (ServiceInstance service : List.of(gateway, batcher)) {
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(service.finishedSpans()).as(service.name())
+                    .anySatisfy(span -> {
+                        assertThat(span.getTraceId()).isEqualTo(traceId);
+                        assertThat(span.getKind()).isEqualTo(SpanKind.SERVER);
+                    }));
+        }
+    }
+
     /** The fields of the first JSON log line of {@code logger} written inside the span {@code spanId}. */
     private static Map<String, Object> logLine(CapturedOutput output, String logger, String spanId) {
         JsonMapper json = JsonMapper.builder().build();
@@ -152,18 +176,15 @@ class OneTraceAcrossTheServicesIntegrationTest {
 
     private CompletableFuture<HttpResponse<String>> ingest(String traceId) {
         String traceparent = "00-" + traceId + "-" + HexFormat.of().formatHex(randomBytes(8)) + "-01";
-        HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.url() + "/v1/streams/traced/records"))
-                .header("Authorization", "Bearer dev-key")
-                .header("Content-Type", "application/x-ndjson")
-                .header("traceparent", traceparent)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"key\":\"checkout\",\"value\":12.5}\n{\"key\":\"checkout\",\"value\":20}\n"))
-                .timeout(PATIENCE)
-                .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        return http.sendAsync(ingestRequest().header("traceparent", traceparent).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static Optional<SpanData> spanNamed(ServiceInstance service, String name) {
-        return service.finishedSpans().stream().filter(span -> span.getName().equals(name)).findFirst();
+    private HttpRequest.Builder ingestRequest() {
+        return HttpRequest.newBuilder(URI.create(gateway.url() + "/v1/streams/traced/records"))
+                .header("Authorization", "Bearer dev-key")
+                .header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"key\":\"checkout\",\"value\":12.5}\n{\"key\":\"checkout\",\"value\":20}\n"))
+                .timeout(PATIENCE);
     }
 
     private static SpanData spanWithId(ServiceInstance service, String spanId) {
