@@ -1,6 +1,6 @@
 package dev.batchmesh.e2e;
 
-import java.util.Map;
+import dev.batchmesh.e2e.support.EmbeddedBroker;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /** The end-to-end assertions against spring-kafka-test's in-process KRaft broker: runs everywhere, Docker or not. */
@@ -10,13 +10,7 @@ class EmbeddedKafkaPipelineIntegrationTest extends AbstractPipelineEndToEndTest 
 
     @Override
     String bootstrapServers() {
-        broker = new EmbeddedKafkaKraftBroker(1, 6);
-        broker.brokerProperties(Map.of(
-                "transaction.state.log.replication.factor", "1",
-                "transaction.state.log.min.isr", "1",
-                "offsets.topic.replication.factor", "1",
-                "group.initial.rebalance.delay.ms", "0"));
-        broker.afterPropertiesSet();
+        broker = EmbeddedBroker.startTransactional();
         return broker.getBrokersAsString();
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.batchmesh.e2e.support.EmbeddedBroker;
 import dev.batchmesh.e2e.support.GatewayClient;
 import dev.batchmesh.e2e.support.GatewayClient.Answer;
 import dev.batchmesh.e2e.support.OpenApiContract;
@@ -18,9 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.logging.Level;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -78,33 +76,12 @@ class LiveViewBrowserIntegrationTest {
         requireChromium();
         logDir = Path.of(System.getProperty("batchmesh.e2e.logs", "target/e2e-logs")).resolve(getClass().getSimpleName());
         Files.createDirectories(logDir);
-        broker = new EmbeddedKafkaKraftBroker(1, PipelineCluster.PARTITIONS);
-        broker.brokerProperties(Map.of(
-                "transaction.state.log.replication.factor", "1",
-                "transaction.state.log.min.isr", "1",
-                "offsets.topic.replication.factor", "1",
-                "group.initial.rebalance.delay.ms", "0"));
-        broker.afterPropertiesSet();
+        broker = EmbeddedBroker.startTransactional();
         PipelineCluster.createTopics(broker.getBrokersAsString());
-        awaitTransactionCoordinator(broker.getBrokersAsString());
         cluster = new PipelineCluster(broker.getBrokersAsString(), Files.createTempDirectory("batchmesh-live-view"), logDir);
         cluster.start();
         client = new GatewayClient(cluster.gateway(), OpenApiContract.load());
         browser = startBrowser();
-    }
-
-    /**
-     * The broker creates its transaction log on the first transactional producer; on a busy machine
-     * that takes longer than the services wait at start-up, so one transaction is begun here first.
-     */
-    private static void awaitTransactionCoordinator(String bootstrapServers) {
-        Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "live-view-test-warm-up",
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 120_000);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.initTransactions();
-        }
     }
 
     static boolean chromiumInstalledOrRequired() {
