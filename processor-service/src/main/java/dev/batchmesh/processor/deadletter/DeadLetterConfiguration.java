@@ -16,15 +16,15 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
-import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
 import org.springframework.util.backoff.BackOff;
 
 /**
- * Poison micro-batches go to the dead-letter topic and never block their partition. The error
- * handler runs inside the listener's transaction: the dead letter and the offset commit past it are
- * part of that transaction. Undecodable bytes are dead-lettered at once (retrying cannot help);
- * other failures are retried with back-off first.
+ * Poison micro-batches go to the dead-letter topic and never block their partition. The listener
+ * hands a micro-batch that does not decode or aggregate to the recoverer inside its transaction:
+ * the dead letter and the offset commit past it are part of that transaction, and retrying cannot
+ * help. A poll whose transaction fails (a send refused, the commit itself) is retried with back-off
+ * by the after-rollback processor, and dead-lettered whole only when every retry failed.
  */
 @Configuration(proxyBeanMethods = false)
 class DeadLetterConfiguration {
@@ -57,17 +57,10 @@ class DeadLetterConfiguration {
         };
     }
 
-    @Bean
-    DefaultErrorHandler microBatchErrorHandler(ConsumerRecordRecoverer deadLetterRecoverer) {
-        DefaultErrorHandler handler = new DefaultErrorHandler(deadLetterRecoverer, retryBackOff());
-        handler.addNotRetryableExceptions(MalformedDataException.class);
-        return handler;
-    }
-
     /**
-     * When the transaction itself fails (its commit, not the listener), the records are redelivered;
-     * after the same retries the message is dead-lettered in a new transaction rather than being
-     * skipped with only a log line, which is what the default after-rollback processor would do.
+     * When a poll's transaction fails, its records are redelivered; after the retries its micro-batches
+     * are dead-lettered in a new transaction rather than skipped with only a log line, which is what
+     * the default after-rollback processor would do.
      */
     @Bean
     DefaultAfterRollbackProcessor<Object, Object> microBatchAfterRollbackProcessor(

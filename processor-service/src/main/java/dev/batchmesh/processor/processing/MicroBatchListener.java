@@ -1,23 +1,28 @@
 package dev.batchmesh.processor.processing;
 
 import dev.batchmesh.processor.config.ProcessorProperties;
-import io.micrometer.tracing.TraceContext;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 
 /**
- * Consume-transform-produce for one micro-batch. The container runs this method inside a Kafka
- * transaction (the auto-configured factory has a KafkaTransactionManager), so the partials sent
- * here and the input offset commit together or not at all.
+ * Consume-transform-produce for one poll of micro-batches. The container runs this method inside a
+ * Kafka transaction (the auto-configured factory has a KafkaTransactionManager), so the partials
+ * sent here, the dead letters and the offset commit past the whole poll happen together or not at
+ * all.
  *
- * <p>A record listener, not a batch listener: a micro-batch message already carries hundreds of
- * records, so one transaction per message is cheap, and spring-kafka can recover a single poison
- * message to the dead-letter topic inside the transaction only for record listeners (batch recovery
- * commits offsets outside it).
+ * <p>A batch listener: one transaction per poll (at most {@code spring.kafka.consumer.max-poll-records}
+ * micro-batches) rather than per micro-batch, because a transaction costs several broker round trips
+ * whatever it holds. A micro-batch that cannot be decoded or aggregated is dead-lettered right here,
+ * inside the same transaction, and the others of the poll go on: retrying cannot make its bytes
+ * decode. Anything else that fails (a send the producer refuses) throws, which rolls the whole poll
+ * back for the after-rollback processor to retry.
  */
 class MicroBatchListener {
 
@@ -28,15 +33,17 @@ class MicroBatchListener {
     private final KafkaTemplate<byte[], byte[]> template;
     private final ProcessorMetrics metrics;
     private final ProcessorProperties properties;
-    private final TraceHeaders traceHeaders;
+    private final ProcessingSpans spans;
+    private final ConsumerRecordRecoverer deadLetters;
 
-    MicroBatchListener(MicroBatchTransformer transformer, KafkaTemplate<byte[], byte[]> template,
-                       ProcessorMetrics metrics, ProcessorProperties properties, TraceHeaders traceHeaders) {
+    MicroBatchListener(MicroBatchTransformer transformer, KafkaTemplate<byte[], byte[]> template, ProcessorMetrics metrics,
+                       ProcessorProperties properties, ProcessingSpans spans, ConsumerRecordRecoverer deadLetters) {
         this.transformer = transformer;
         this.template = template;
         this.metrics = metrics;
         this.properties = properties;
-        this.traceHeaders = traceHeaders;
+        this.spans = spans;
+        this.deadLetters = deadLetters;
     }
 
     public String inputTopic() {
@@ -52,23 +59,36 @@ class MicroBatchListener {
     }
 
     @KafkaListener(id = CONTAINER_ID, topics = "#{__listener.inputTopic()}", groupId = "#{__listener.groupId()}",
-            concurrency = "#{__listener.concurrency()}")
-    void onMicroBatch(ConsumerRecord<byte[], byte[]> message) {
-        ProcessedBatch processed = metrics.batchDuration().record(() -> {
-            ProcessedBatch batch = transformer.transform(message);
-            TraceContext trace = traceHeaders.current();
-            for (ProducerRecord<byte[], byte[]> partial : batch.partials()) {
-                traceHeaders.write(trace, partial.headers());
-                template.send(partial);
+            concurrency = "#{__listener.concurrency()}", batch = "true")
+    void onMicroBatches(List<ConsumerRecord<byte[], byte[]>> messages) {
+        for (ConsumerRecord<byte[], byte[]> message : messages) {
+            try (ProcessingSpans.Scope span = spans.start(message)) {
+                process(message, span);
             }
-            return batch;
-        });
+        }
+    }
+
+    private void process(ConsumerRecord<byte[], byte[]> message, ProcessingSpans.Scope span) {
+        long started = System.nanoTime();
+        ProcessedBatch processed;
+        try {
+            processed = transformer.transform(message);
+        } catch (RuntimeException e) {
+            span.failed(e);
+            deadLetters.accept(message, e);
+            return;
+        }
+        for (ProducerRecord<byte[], byte[]> partial : processed.partials()) {
+            spans.write(span, partial.headers());
+            template.send(partial);
+        }
+        metrics.batchDuration().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         metrics.processed(processed);
-        log.debug("Processed the micro-batch at {}-{}@{}: {} records into {} partials", message.topic(), message.partition(),
-                message.offset(), processed.records(), processed.partials().size());
         if (processed.lateRecords() > 0) {
             log.warn("Dropped {} late records of the micro-batch at {}-{}@{}", processed.lateRecords(),
                     message.topic(), message.partition(), message.offset());
         }
+        log.debug("Processed the micro-batch at {}-{}@{}: {} records into {} partials", message.topic(), message.partition(),
+                message.offset(), processed.records(), processed.partials().size());
     }
 }

@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 
 @Configuration(proxyBeanMethods = false)
 class ProcessingConfiguration {
@@ -36,9 +37,10 @@ class ProcessingConfiguration {
     @Bean
     MicroBatchListener microBatchListener(MicroBatchTransformer transformer, KafkaTemplate<byte[], byte[]> template,
                                           ProcessorMetrics metrics, ProcessorProperties properties,
-                                          ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
-        TraceHeaders traceHeaders = tracer.getIfAvailable() == null || propagator.getIfAvailable() == null ? TraceHeaders.disabled()
-                : new TraceHeaders(tracer.getObject(), propagator.getObject());
-        return new MicroBatchListener(transformer, template, metrics, properties, traceHeaders);
+                                          ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator,
+                                          ConsumerRecordRecoverer deadLetterRecoverer) {
+        ProcessingSpans spans = tracer.getIfAvailable() == null || propagator.getIfAvailable() == null ? ProcessingSpans.disabled()
+                : new ProcessingSpans(tracer.getObject(), propagator.getObject());
+        return new MicroBatchListener(transformer, template, metrics, properties, spans, deadLetterRecoverer);
     }
 }

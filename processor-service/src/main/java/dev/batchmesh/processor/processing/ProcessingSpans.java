@@ -1,0 +1,80 @@
+package dev.batchmesh.processor.processing;
+
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * One consumer span per micro-batch, continuing the trace the batcher wrote into the message
+ * headers, and the context every partial of the batch carries on to the aggregator. The listener
+ * takes a whole poll at once, which spring-kafka's own listener observation does not trace per
+ * record, so the spans are made here. One context per micro-batch goes into every partial rather
+ * than a producer span per partial: a batch yields a partial per series, and a span each would cost
+ * more than the aggregation.
+ */
+final class ProcessingSpans {
+
+    static final String NAME = "process microbatches";
+
+    private final Tracer tracer;
+    private final Propagator propagator;
+
+    ProcessingSpans(Tracer tracer, Propagator propagator) {
+        this.tracer = tracer;
+        this.propagator = propagator;
+    }
+
+    static ProcessingSpans disabled() {
+        return new ProcessingSpans(Tracer.NOOP, Propagator.NOOP);
+    }
+
+    /** Starts the micro-batch's span and puts it in scope; closing ends both. */
+    Scope start(ConsumerRecord<byte[], byte[]> message) {
+        Span span = propagator.extract(message.headers(), ProcessingSpans::lastValue)
+                .name(NAME)
+                .kind(Span.Kind.CONSUMER)
+                .tag("messaging.system", "kafka")
+                .tag("messaging.operation.type", "process")
+                .tag("messaging.destination.name", message.topic())
+                .tag("messaging.destination.partition.id", String.valueOf(message.partition()))
+                .tag("messaging.kafka.offset", message.offset())
+                .start();
+        return new Scope(span, tracer.withSpan(span));
+    }
+
+    /** Writes the micro-batch's span context into a partial's headers. */
+    void write(Scope scope, Headers headers) {
+        propagator.inject(scope.span.context(), headers, (carrier, key, value) -> carrier.add(key, value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String lastValue(Headers headers, String key) {
+        Header header = headers.lastHeader(key);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /** A started span in scope. */
+    static final class Scope implements AutoCloseable {
+
+        private final Span span;
+        private final Tracer.SpanInScope inScope;
+
+        private Scope(Span span, Tracer.SpanInScope inScope) {
+            this.span = span;
+            this.inScope = inScope;
+        }
+
+        void failed(Throwable failure) {
+            span.error(failure);
+        }
+
+        @Override
+        public void close() {
+            inScope.close();
+            span.end();
+        }
+    }
+}
