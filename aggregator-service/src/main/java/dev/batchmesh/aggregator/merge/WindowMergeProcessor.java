@@ -111,14 +111,11 @@ final class WindowMergeProcessor implements Processor<Bytes, byte[], Void, Void>
         if (stored != null) {
             merged = PartialAggregateCodec.decode(stored).merge(merged);
         }
+        // isExpired drops everything the store would silently skip (windows older than its newest
+        // window minus the retention), so no read-back is needed. After a restart this task has
+        // forgotten its newest window until it merges it again; a partial more than the retention
+        // older than that, arriving in between, would count as merged though the store skips it.
         store.put(series, PartialAggregateCodec.encode(merged), start);
-        // The store silently skips windows older than its own stream time minus retention, which
-        // survives restarts while newestWindowStart does not: reading back is the exact check.
-        if (store.fetch(series, start) == null) {
-            log.debug("Window {} at {} is older than the store retention", start, position());
-            metrics.dropped(DropReason.LATE, 1);
-            return;
-        }
         newestWindowStart = Math.max(newestWindowStart, start);
         metrics.merged();
         try {
