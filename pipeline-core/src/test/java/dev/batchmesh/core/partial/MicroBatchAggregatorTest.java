@@ -1,6 +1,7 @@
 package dev.batchmesh.core.partial;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.batchmesh.core.aggregate.PartialAggregate;
 import dev.batchmesh.core.batch.MicroBatch;
@@ -9,7 +10,9 @@ import dev.batchmesh.core.batch.SeriesPoints;
 import dev.batchmesh.core.series.SeriesKey;
 import dev.batchmesh.core.series.WindowSpec;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -49,6 +52,77 @@ class MicroBatchAggregatorTest {
         assertThat(result.records()).isEqualTo(1);
         assertThat(result.partials().getFirst().windows()).singleElement()
                 .extracting(w -> w.aggregate().sum()).isEqualTo(2.0);
+    }
+
+    @Test
+    void shouldAggregateSeveralBatchesIntoOnePartialPerSeriesAndWindowEqualToTheirMerge() {
+        SplittableRandom r = new SplittableRandom(7);
+        long w0 = WindowSpec.DEFAULT.startOf(NOW);
+        List<MicroBatch> batches = new ArrayList<>();
+        for (int b = 0; b < 5; b++) {
+            List<SeriesPoints> series = new ArrayList<>();
+            for (int k = 0; k < 20; k++) {
+                int n = 1 + r.nextInt(4);
+                long[] ts = new long[n];
+                double[] values = new double[n];
+                for (int i = 0; i < n; i++) {
+                    ts[i] = w0 - 10_000 + r.nextInt(20_000);
+                    values[i] = r.nextDouble() * 100;
+                }
+                series.add(new SeriesPoints(new SeriesKey("t", "s", "k" + ((k + b) % 25)), ts, values));
+            }
+            batches.add(new MicroBatch(UUID.randomUUID(), NOW + b, series));
+        }
+
+        MicroBatchAggregator.Result together = aggregator.aggregate(batches);
+
+        Map<String, PartialAggregate> merged = new HashMap<>();
+        int records = 0;
+        for (MicroBatch batch : batches) {
+            MicroBatchAggregator.Result alone = aggregator.aggregate(batch);
+            records += alone.records();
+            for (SeriesPartials p : alone.partials()) {
+                for (WindowPartial w : p.windows()) {
+                    merged.merge(p.series().key() + "@" + w.windowStart(), w.aggregate(), PartialAggregate::merge);
+                }
+            }
+        }
+        assertThat(together.records()).isEqualTo(records);
+        assertThat(together.partials()).extracting(SeriesPartials::series).doesNotHaveDuplicates();
+        int windows = 0;
+        for (SeriesPartials p : together.partials()) {
+            for (WindowPartial w : p.windows()) {
+                PartialAggregate expected = merged.get(p.series().key() + "@" + w.windowStart());
+                assertThat(w.aggregate().count()).isEqualTo(expected.count());
+                assertThat(w.aggregate().sum()).isCloseTo(expected.sum(), within(1e-9));
+                assertThat(w.aggregate().min()).isEqualTo(expected.min());
+                assertThat(w.aggregate().max()).isEqualTo(expected.max());
+                windows++;
+            }
+        }
+        assertThat(windows).isEqualTo(merged.size());
+    }
+
+    @Test
+    void shouldJudgeLatenessByEachBatchsOwnArrivalAndKeepTheEarliestArrivalAndFirstSource() {
+        SeriesKey key = new SeriesKey("t", "s", "k");
+        SeriesKey other = new SeriesKey("t", "s", "other");
+        long old = NOW - 100_000;
+        MicroBatch early = new MicroBatch(UUID.randomUUID(), NOW - 90_000,
+                List.of(new SeriesPoints(other, new long[] {NOW - 95_000}, new double[] {5})));
+        MicroBatch lateForIt = new MicroBatch(UUID.randomUUID(), NOW,
+                List.of(new SeriesPoints(key, new long[] {old}, new double[] {1}),
+                        new SeriesPoints(other, new long[] {NOW - 1_000}, new double[] {2})));
+        MicroBatch timely = new MicroBatch(UUID.randomUUID(), NOW - 95_000,
+                List.of(new SeriesPoints(key, new long[] {old}, new double[] {3})));
+
+        MicroBatchAggregator.Result result = aggregator.aggregate(List.of(early, lateForIt, timely));
+
+        assertThat(result.lateRecords()).as("the record 100 s old is late only for the batch that arrived at NOW").isEqualTo(1);
+        assertThat(result.records()).isEqualTo(3);
+        assertThat(result.partials()).extracting(SeriesPartials::series).containsExactly(other, key);
+        assertThat(result.sources()).containsExactly(0, 2);
+        assertThat(result.partials()).extracting(SeriesPartials::batchCreatedAt).containsExactly(NOW - 90_000, NOW - 95_000);
     }
 
     @Test

@@ -1,8 +1,11 @@
 package dev.batchmesh.processor.processing;
 
+import dev.batchmesh.core.batch.MicroBatch;
 import dev.batchmesh.processor.config.ProcessorProperties;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -19,7 +22,9 @@ import org.springframework.kafka.listener.ConsumerRecordRecoverer;
  *
  * <p>A batch listener: one transaction per poll (at most {@code spring.kafka.consumer.max-poll-records}
  * micro-batches) rather than per micro-batch, because a transaction costs several broker round trips
- * whatever it holds. A micro-batch that cannot be decoded or aggregated is dead-lettered right here,
+ * whatever it holds; and the poll's micro-batches aggregate together, one partials message per
+ * series for the whole poll, because each partial costs the aggregator a merge and a single batch
+ * often holds few records of a key. A micro-batch that cannot be decoded or aggregated is dead-lettered right here,
  * inside the same transaction, and the others of the poll go on: retrying cannot make its bytes
  * decode. Anything else that fails (a send the producer refuses) throws, which rolls the whole poll
  * back for the after-rollback processor to retry.
@@ -61,34 +66,76 @@ class MicroBatchListener {
     @KafkaListener(id = CONTAINER_ID, topics = "#{__listener.inputTopic()}", groupId = "#{__listener.groupId()}",
             concurrency = "#{__listener.concurrency()}", batch = "true")
     void onMicroBatches(List<ConsumerRecord<byte[], byte[]>> messages) {
-        for (ConsumerRecord<byte[], byte[]> message : messages) {
-            try (ProcessingSpans.Scope span = spans.start(message)) {
-                process(message, span);
+        long started = System.nanoTime();
+        List<ConsumerRecord<byte[], byte[]>> accepted = new ArrayList<>(messages.size());
+        List<MicroBatch> batches = new ArrayList<>(messages.size());
+        List<Span> batchSpans = new ArrayList<>(messages.size());
+        try {
+            for (ConsumerRecord<byte[], byte[]> message : messages) {
+                Span span = spans.start(message);
+                try {
+                    batches.add(transformer.decode(message));
+                    accepted.add(message);
+                    batchSpans.add(span);
+                } catch (RuntimeException e) {
+                    span.error(e).end();
+                    deadLetters.accept(message, e);
+                }
             }
+            if (!batches.isEmpty()) {
+                publish(aggregate(accepted, batches, batchSpans), accepted, batchSpans, started);
+            }
+        } finally {
+            batchSpans.forEach(Span::end);
         }
     }
 
-    private void process(ConsumerRecord<byte[], byte[]> message, ProcessingSpans.Scope span) {
-        long started = System.nanoTime();
-        ProcessedBatch processed;
+    /**
+     * The poll's batches aggregated together; should that fail, each alone, so that only a batch
+     * that fails by itself is dead-lettered and the others of the poll still count.
+     */
+    private ProcessedBatch aggregate(List<ConsumerRecord<byte[], byte[]>> accepted, List<MicroBatch> batches, List<Span> batchSpans) {
         try {
-            processed = transformer.transform(message);
-        } catch (RuntimeException e) {
-            span.failed(e);
-            deadLetters.accept(message, e);
+            return transformer.aggregate(accepted, batches);
+        } catch (RuntimeException together) {
+            for (int i = batches.size() - 1; i >= 0; i--) {
+                try {
+                    transformer.aggregate(List.of(accepted.get(i)), List.of(batches.get(i)));
+                } catch (RuntimeException alone) {
+                    batchSpans.remove(i).error(alone).end();
+                    deadLetters.accept(accepted.remove(i), alone);
+                    batches.remove(i);
+                }
+            }
+            return batches.isEmpty() ? null : transformer.aggregate(accepted, batches);
+        }
+    }
+
+    private void publish(ProcessedBatch processed, List<ConsumerRecord<byte[], byte[]>> accepted, List<Span> batchSpans, long started) {
+        if (processed == null) {
             return;
         }
-        for (ProducerRecord<byte[], byte[]> partial : processed.partials()) {
-            spans.write(span, partial.headers());
+        List<ProducerRecord<byte[], byte[]>> partials = processed.partials();
+        for (int i = 0; i < partials.size(); i++) {
+            ProducerRecord<byte[], byte[]> partial = partials.get(i);
+            // a partial of several batches continues the trace of the first batch that fed it
+            spans.write(batchSpans.get(processed.sources()[i]), partial.headers());
             template.send(partial);
         }
-        metrics.batchDuration().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        metrics.processed(processed);
+        metrics.processed(processed, System.nanoTime() - started);
+        ConsumerRecord<byte[], byte[]> first = accepted.getFirst();
         if (processed.lateRecords() > 0) {
-            log.warn("Dropped {} late records of the micro-batch at {}-{}@{}", processed.lateRecords(),
-                    message.topic(), message.partition(), message.offset());
+            log.warn("Dropped {} late records of {} micro-batches from {}-{}@{}", processed.lateRecords(), accepted.size(),
+                    first.topic(), first.partition(), first.offset());
         }
-        log.debug("Processed the micro-batch at {}-{}@{}: {} records into {} partials", message.topic(), message.partition(),
-                message.offset(), processed.records(), processed.partials().size());
+        if (log.isDebugEnabled()) {
+            for (int i = 0; i < accepted.size(); i++) {
+                ConsumerRecord<byte[], byte[]> message = accepted.get(i);
+                try (Tracer.SpanInScope scope = spans.inScope(batchSpans.get(i))) {
+                    log.debug("Processed the micro-batch at {}-{}@{} with {} others: {} records into {} partials", message.topic(),
+                            message.partition(), message.offset(), accepted.size() - 1, processed.records(), partials.size());
+                }
+            }
+        }
     }
 }

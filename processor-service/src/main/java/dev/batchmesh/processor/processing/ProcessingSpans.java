@@ -32,9 +32,9 @@ final class ProcessingSpans {
         return new ProcessingSpans(Tracer.NOOP, Propagator.NOOP);
     }
 
-    /** Starts the micro-batch's span and puts it in scope; closing ends both. */
-    Scope start(ConsumerRecord<byte[], byte[]> message) {
-        Span span = propagator.extract(message.headers(), ProcessingSpans::lastValue)
+    /** Starts the micro-batch's span; the caller ends it once the poll's partials are handed over. */
+    Span start(ConsumerRecord<byte[], byte[]> message) {
+        return propagator.extract(message.headers(), ProcessingSpans::lastValue)
                 .name(NAME)
                 .kind(Span.Kind.CONSUMER)
                 .tag("messaging.system", "kafka")
@@ -43,38 +43,20 @@ final class ProcessingSpans {
                 .tag("messaging.destination.partition.id", String.valueOf(message.partition()))
                 .tag("messaging.kafka.offset", message.offset())
                 .start();
-        return new Scope(span, tracer.withSpan(span));
     }
 
-    /** Writes the micro-batch's span context into a partial's headers. */
-    void write(Scope scope, Headers headers) {
-        propagator.inject(scope.span.context(), headers, (carrier, key, value) -> carrier.add(key, value.getBytes(StandardCharsets.UTF_8)));
+    /** Puts a span in scope, for log lines that should carry its ids. */
+    Tracer.SpanInScope inScope(Span span) {
+        return tracer.withSpan(span);
+    }
+
+    /** Writes a micro-batch's span context into a partial's headers. */
+    void write(Span span, Headers headers) {
+        propagator.inject(span.context(), headers, (carrier, key, value) -> carrier.add(key, value.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String lastValue(Headers headers, String key) {
         Header header = headers.lastHeader(key);
         return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    /** A started span in scope. */
-    static final class Scope implements AutoCloseable {
-
-        private final Span span;
-        private final Tracer.SpanInScope inScope;
-
-        private Scope(Span span, Tracer.SpanInScope inScope) {
-            this.span = span;
-            this.inScope = inScope;
-        }
-
-        void failed(Throwable failure) {
-            span.error(failure);
-        }
-
-        @Override
-        public void close() {
-            inScope.close();
-            span.end();
-        }
     }
 }

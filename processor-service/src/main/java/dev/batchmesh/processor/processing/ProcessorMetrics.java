@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The processor's meters. Counters and the summary count things and carry no unit (Prometheus would
@@ -28,20 +29,22 @@ class ProcessorMetrics {
                 .description("Records dropped because their window closed more than the grace period before the batch arrived")
                 .register(registry);
         batchDuration = Timer.builder("processor.batch.duration")
-                .description("Time to decode, aggregate and hand one micro-batch's partials to the producer")
+                .description("Time to decode, aggregate and hand a micro-batch's partials to the producer: a poll's time shared equally among its micro-batches")
                 .publishPercentileHistogram().register(registry);
         partialsPerBatch = DistributionSummary.builder("processor.partials.per.batch")
-                .description("Partials messages (one per series) produced from one micro-batch").register(registry);
+                .description("Partials messages (one per series of a poll) per micro-batch of the poll").register(registry);
     }
 
-    Timer batchDuration() {
-        return batchDuration;
-    }
-
-    void processed(ProcessedBatch batch) {
-        batches.increment();
-        records.increment(batch.records());
-        lateRecords.increment(batch.lateRecords());
-        partialsPerBatch.record(batch.partials().size());
+    /** A poll's micro-batches, aggregated together in {@code nanos}. */
+    void processed(ProcessedBatch poll, long nanos) {
+        batches.increment(poll.batches());
+        records.increment(poll.records());
+        lateRecords.increment(poll.lateRecords());
+        double partialsEach = (double) poll.partials().size() / poll.batches();
+        long nanosEach = nanos / poll.batches();
+        for (int i = 0; i < poll.batches(); i++) {
+            batchDuration.record(nanosEach, TimeUnit.NANOSECONDS);
+            partialsPerBatch.record(partialsEach);
+        }
     }
 }

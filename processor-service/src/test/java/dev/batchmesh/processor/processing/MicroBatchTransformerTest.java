@@ -60,6 +60,30 @@ class MicroBatchTransformerTest {
     }
 
     @Test
+    void shouldAggregateAPollsBatchesIntoOnePartialsMessagePerSeriesCarryingTheFirstContributorsBatchId() {
+        long w = WindowSpec.DEFAULT.startOf(NOW);
+        UUID firstId = UUID.randomUUID();
+        UUID secondId = UUID.randomUUID();
+        MicroBatch first = new MicroBatch(firstId, NOW, List.of(new SeriesPoints(MEM, new long[] {w + 1}, new double[] {1})));
+        MicroBatch second = new MicroBatch(secondId, NOW + 5, List.of(
+                new SeriesPoints(CPU, new long[] {w + 2}, new double[] {2}),
+                new SeriesPoints(MEM, new long[] {w + 3, w + 4}, new double[] {3, 4})));
+        List<ConsumerRecord<byte[], byte[]>> messages = List.of(
+                message(MicroBatchCodec.encode(first), 1, firstId), message(MicroBatchCodec.encode(second), 1, secondId));
+
+        ProcessedBatch processed = transformer.aggregate(messages, List.of(transformer.decode(messages.get(0)), transformer.decode(messages.get(1))));
+
+        assertThat(processed.batches()).isEqualTo(2);
+        assertThat(processed.records()).isEqualTo(4);
+        assertThat(processed.partials()).extracting(p -> decode(p).series()).containsExactly(MEM, CPU);
+        assertThat(processed.sources()).containsExactly(0, 1);
+        assertThat(decode(processed.partials().get(0)).windows()).singleElement()
+                .satisfies(window -> assertThat(window.aggregate().sum()).isEqualTo(8.0));
+        assertThat(processed.partials().get(0).headers().lastHeader(PipelineTopics.BATCH_ID_HEADER).value()).isEqualTo(bytes(firstId));
+        assertThat(processed.partials().get(1).headers().lastHeader(PipelineTopics.BATCH_ID_HEADER).value()).isEqualTo(bytes(secondId));
+    }
+
+    @Test
     void shouldLeaveOutAndCountLateRecords() {
         MicroBatch batch = new MicroBatch(UUID.randomUUID(), NOW, List.of(
                 new SeriesPoints(CPU, new long[] {NOW - 3_600_000, NOW - 1_000}, new double[] {100, 2})));
