@@ -427,7 +427,7 @@ def render_markdown(run, svg_link=SVG_PATH_IN_REPO):
     w("## Drain: processor + aggregator")
     w("")
     w("A pre-loaded `microbatches` topic drained by processor-service and aggregator-service "
-      "(`bench/drain/run`), from the first commit to the aggregator caught up.")
+      "(`bench/drain/run`), from the processor's partition assignment to both stages caught up (past the last data record).")
     w("")
     d = run.drain_result()
     if not d:
