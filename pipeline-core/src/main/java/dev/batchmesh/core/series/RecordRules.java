@@ -1,21 +1,33 @@
 package dev.batchmesh.core.series;
 
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
 
 /** The naming rules of the v1 API, shared by every service that accepts or stores a name. */
 public final class RecordRules {
 
     public static final int MAX_KEY_BYTES = 256;
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    private static final Pattern ONLY_DOTS = Pattern.compile("\\.+");
+    private static final int MAX_NAME_LENGTH = 64;
 
     private RecordRules() {
     }
 
     /** A name of letters, digits, '.', '_' and '-', at most 64, and not only dots ('.' and '..' are path segments). */
     public static boolean isValidStream(String stream) {
-        return stream != null && NAME.matcher(stream).matches() && !ONLY_DOTS.matcher(stream).matches();
+        // a loop, not a regex: every merge in the aggregator decodes (and so checks) a series key
+        if (stream == null || stream.isEmpty() || stream.length() > MAX_NAME_LENGTH) {
+            return false;
+        }
+        boolean onlyDots = true;
+        for (int i = 0; i < stream.length(); i++) {
+            char c = stream.charAt(i);
+            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == '-';
+            if (!allowed) {
+                return false;
+            }
+            onlyDots &= c == '.';
+        }
+        return !onlyDots;
     }
 
     /** Tenants follow the stream rule, which keeps them usable in topic names, paths and labels. */
