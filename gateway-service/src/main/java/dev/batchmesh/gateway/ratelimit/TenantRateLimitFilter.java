@@ -81,10 +81,8 @@ class TenantRateLimitFilter implements GlobalFilter, Ordered {
                 RecordCounter counter = new RecordCounter();
                 return super.getBody()
                         .doOnNext(buffer -> {
-                            int start = buffer.readPosition();
-                            int end = start + buffer.readableByteCount();
-                            for (int i = start; i < end; i++) {
-                                counter.accept(buffer.getByte(i));
+                            try (DataBuffer.ByteBufferIterator views = buffer.readableByteBuffers()) {
+                                views.forEachRemaining(counter::accept);
                             }
                         })
                         .doFinally(signal -> b.records().charge(counter.records()));

@@ -2,8 +2,11 @@ package dev.batchmesh.gateway.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,8 +28,50 @@ class RecordCounterTest {
     void shouldCountTopLevelRecords(String what, String body, long expected) {
         RecordCounter counter = new RecordCounter();
         for (byte b : body.getBytes(StandardCharsets.UTF_8)) {
-            counter.accept(b);
+            counter.accept(ByteBuffer.wrap(new byte[] {b}));
         }
         assertThat(counter.records()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bodies")
+    void shouldCountTheSameFromHeapAndDirectBuffers(String what, String body, long expected) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+        RecordCounter fromHeap = new RecordCounter();
+        RecordCounter fromDirect = new RecordCounter();
+
+        fromHeap.accept(ByteBuffer.wrap(bytes));
+        fromDirect.accept(direct);
+
+        assertThat(fromHeap.records()).isEqualTo(expected);
+        assertThat(fromDirect.records()).isEqualTo(expected);
+        assertThat(direct.position()).as("the buffer is left as it was").isZero();
+    }
+
+    @Test
+    void shouldCountAnyChunkingOfABodyLikeItsBytesOneByOne() {
+        SplittableRandom random = new SplittableRandom(11);
+        String alphabet = "{}[]\"\\\n ,:ab1";
+        for (int round = 0; round < 2_000; round++) {
+            byte[] body = new byte[random.nextInt(0, 20_000)];
+            for (int i = 0; i < body.length; i++) {
+                body[i] = (byte) alphabet.charAt(random.nextInt(alphabet.length()));
+            }
+            RecordCounter oneByOne = new RecordCounter();
+            for (byte b : body) {
+                oneByOne.accept(ByteBuffer.wrap(new byte[] {b}));
+            }
+            RecordCounter chunked = new RecordCounter();
+            for (int at = 0; at < body.length; ) {
+                int n = Math.min(body.length - at, random.nextInt(1, 12_000));
+                ByteBuffer chunk = random.nextBoolean()
+                        ? ByteBuffer.wrap(body, at, n).slice()
+                        : ByteBuffer.allocateDirect(n).put(body, at, n).flip().asReadOnlyBuffer();
+                chunked.accept(chunk);
+                at += n;
+            }
+            assertThat(chunked.records()).as("round %d", round).isEqualTo(oneByOne.records());
+        }
     }
 }
