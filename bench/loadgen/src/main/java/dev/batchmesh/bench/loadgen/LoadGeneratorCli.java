@@ -30,10 +30,10 @@ public final class LoadGeneratorCli {
               --sample-interval D         lag and /proc sampling (PT1S)
               --probes true|false         end-to-end probes (true)
               --probe-stream NAME         loadgen.probe
-              --probe-interval D          PT0.1S
-              --probe-poll-interval D     PT0.05S
+              --probe-interval D          PT0.25S
+              --probe-poll-interval D     PT0.1S
               --probe-timeout D           PT30S
-              --probe-max-polls N         queries in flight at most, for the oldest waiting probes (4)
+              --probe-max-polls N         queries in flight at most, for the oldest waiting probes (2)
               --processes N,...           the -Dbatchmesh.suite=<name> processes to measure (kafka,gateway,batcher,processor,aggregator)
               --results DIR               bench/results
             find-the-maximum (--mode max):
