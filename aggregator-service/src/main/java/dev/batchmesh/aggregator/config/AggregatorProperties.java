@@ -9,11 +9,14 @@ import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * Settings of the aggregator ({@code aggregator.*}). Window size, retention and grace are the
  * pipeline-wide PIPELINE_* settings and must match the processor's, or partials are refused.
+ * {@code decodedWindowsPerTask} bounds the recently merged windows each stream task keeps decoded,
+ * so that merging into them again skips decoding the stored bytes (0 turns it off).
  */
 @ConfigurationProperties("aggregator")
 @Validated
@@ -25,9 +28,11 @@ public record AggregatorProperties(
         @DefaultValue("PT10S") @NotNull Duration windowSize,
         @DefaultValue("PT24H") @NotNull Duration retention,
         @DefaultValue("PT5M") @NotNull Duration grace,
-        @DefaultValue("PT0.1S") @NotNull Duration commitInterval,
+        @DefaultValue("PT1S") @NotNull Duration commitInterval,
         @DefaultValue("1") @Min(1) @Max(64) int numStreamThreads,
+        @DefaultValue("512") @Min(0) @Max(1_000_000) int decodedWindowsPerTask,
         @DefaultValue @Valid Topic topic,
+        @DefaultValue @Valid RocksDb rocksdb,
         @DefaultValue @Valid Query query,
         @DefaultValue @Valid Live live,
         @DefaultValue @Valid Forward forward) {
@@ -40,6 +45,21 @@ public record AggregatorProperties(
 
     /** The partials topic as declared by this service (a NewTopic bean; existing topics are left alone). */
     public record Topic(@DefaultValue("6") @Min(1) int partitions, @DefaultValue("1") @Min(1) short replicas) {
+    }
+
+    /**
+     * Native memory of the window store's RocksDB instances, shared by all of them in the process.
+     *
+     * @param memory       block cache, index and filter blocks and memtables together
+     * @param writeBuffers the part of {@code memory} memtables may take before they are flushed
+     */
+    public record RocksDb(@DefaultValue("64MB") @NotNull DataSize memory,
+                          @DefaultValue("16MB") @NotNull DataSize writeBuffers) {
+
+        @AssertTrue(message = "memory must be positive and at least write-buffers, which must be positive")
+        boolean isBudgetValid() {
+            return writeBuffers.toBytes() > 0 && memory.toBytes() >= writeBuffers.toBytes();
+        }
     }
 
     /**

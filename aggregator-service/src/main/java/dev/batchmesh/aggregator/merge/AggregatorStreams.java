@@ -78,7 +78,7 @@ public class AggregatorStreams implements SmartLifecycle, ApplicationListener<We
         self = new HostInfo(properties.advertisedHost(), serverPort);
         StreamsBuilder builder = new StreamsBuilder();
         MergeTopology.build(builder, mergeSettings(properties), mergeMetrics, listener, tracing);
-        Properties config = streamsConfig();
+        Properties config = streamsConfig(properties, kafkaStreamsProperties, self);
         KafkaStreams kafkaStreams = new KafkaStreams(builder.build(config), config);
         kafkaStreams.setUncaughtExceptionHandler(e -> {
             log.error("Stream thread failed; replacing it", e);
@@ -94,10 +94,12 @@ public class AggregatorStreams implements SmartLifecycle, ApplicationListener<We
     }
 
     public static MergeSettings mergeSettings(AggregatorProperties properties) {
-        return new MergeSettings(properties.inputTopic(), properties.windowSize(), properties.storeRetention());
+        return new MergeSettings(properties.inputTopic(), properties.windowSize(), properties.storeRetention(),
+                properties.decodedWindowsPerTask());
     }
 
-    private Properties streamsConfig() {
+    static Properties streamsConfig(AggregatorProperties properties, Map<String, Object> kafkaStreamsProperties,
+                                    HostInfo self) {
         Map<String, Object> config = new HashMap<>(kafkaStreamsProperties);
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.applicationId());
         config.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir());
@@ -108,6 +110,9 @@ public class AggregatorStreams implements SmartLifecycle, ApplicationListener<We
         config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         config.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.BytesSerde.class);
         config.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        config.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+        config.put(BoundedRocksDbMemory.MEMORY_BYTES, properties.rocksdb().memory().toBytes());
+        config.put(BoundedRocksDbMemory.WRITE_BUFFER_BYTES, properties.rocksdb().writeBuffers().toBytes());
         if (self.port() > 0) {
             config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         }

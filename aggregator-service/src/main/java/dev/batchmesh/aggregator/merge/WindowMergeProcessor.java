@@ -34,6 +34,7 @@ final class WindowMergeProcessor implements Processor<Bytes, byte[], Void, Void>
     private final MergeMetrics metrics;
     private final WindowMergeListener listener;
     private final MergeSpans spans;
+    private final DecodedWindows decoded;
     private WindowStore<Bytes, byte[]> store;
     private ProcessorContext<Void, Void> context;
     /** Newest window start merged by this task: a cheap first check for expired windows. */
@@ -44,6 +45,7 @@ final class WindowMergeProcessor implements Processor<Bytes, byte[], Void, Void>
         this.metrics = metrics;
         this.listener = listener;
         this.spans = spans;
+        this.decoded = new DecodedWindows(settings.decodedWindowsPerTask());
     }
 
     @Override
@@ -109,13 +111,15 @@ final class WindowMergeProcessor implements Processor<Bytes, byte[], Void, Void>
         PartialAggregate merged = partial.aggregate();
         byte[] stored = store.fetch(series, start);
         if (stored != null) {
-            merged = PartialAggregateCodec.decode(stored).merge(merged);
+            merged = decoded.decode(series, start, stored).merge(merged);
         }
         // isExpired drops everything the store would silently skip (windows older than its newest
         // window minus the retention), so no read-back is needed. After a restart this task has
         // forgotten its newest window until it merges it again; a partial more than the retention
         // older than that, arriving in between, would count as merged though the store skips it.
-        store.put(series, PartialAggregateCodec.encode(merged), start);
+        byte[] encoded = PartialAggregateCodec.encode(merged);
+        store.put(series, encoded, start);
+        decoded.stored(series, start, encoded, merged);
         newestWindowStart = Math.max(newestWindowStart, start);
         metrics.merged();
         try {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
 
 class AggregatorPropertiesTest {
 
@@ -32,7 +33,17 @@ class AggregatorPropertiesTest {
             assertThat(properties.live().heartbeat()).isEqualTo(Duration.ofSeconds(15));
             assertThat(properties.topic().partitions()).isEqualTo(6);
             assertThat(properties.numStreamThreads()).isEqualTo(1);
+            assertThat(properties.commitInterval()).isEqualTo(Duration.ofSeconds(1));
+            assertThat(properties.decodedWindowsPerTask()).isEqualTo(512);
+            assertThat(properties.rocksdb().memory()).isEqualTo(DataSize.ofMegabytes(64));
+            assertThat(properties.rocksdb().writeBuffers()).isEqualTo(DataSize.ofMegabytes(16));
         });
+    }
+
+    @Test
+    void shouldRefuseARocksDbBudgetSmallerThanItsWriteBuffers() {
+        context.withPropertyValues("aggregator.rocksdb.memory=8MB", "aggregator.rocksdb.write-buffers=16MB")
+                .run(c -> assertThat(c.getStartupFailure()).hasStackTraceContaining("at least write-buffers"));
     }
 
     @Test

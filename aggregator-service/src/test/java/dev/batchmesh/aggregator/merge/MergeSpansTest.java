@@ -56,7 +56,7 @@ class MergeSpansTest {
         OtelTracer tracer = new OtelTracer(provider.get("test"), new OtelCurrentTraceContext(), event -> { });
         OtelPropagator propagator = new OtelPropagator(ContextPropagators.create(W3CTraceContextPropagator.getInstance()), provider.get("test"));
         StreamsBuilder builder = new StreamsBuilder();
-        MergeTopology.build(builder, new MergeSettings("partials", Duration.ofSeconds(10), Duration.ofMinutes(2)),
+        MergeTopology.build(builder, new MergeSettings("partials", Duration.ofSeconds(10), Duration.ofMinutes(2), 512),
                 new MergeMetrics(new SimpleMeterRegistry()), WindowMergeListener.NONE, new MergeTracing(tracer, propagator));
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "aggregator-test");

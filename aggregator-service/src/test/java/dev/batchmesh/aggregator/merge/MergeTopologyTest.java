@@ -38,7 +38,7 @@ class MergeTopologyTest {
     private static final long WINDOW = 10_000;
     private static final long T0 = 1_800_000_000_000L;
     private static final SeriesKey SERIES = new SeriesKey("acme", "latency", "checkout");
-    private static final MergeSettings SETTINGS = new MergeSettings("partials", Duration.ofMillis(WINDOW), Duration.ofMinutes(2));
+    private static final MergeSettings SETTINGS = new MergeSettings("partials", Duration.ofMillis(WINDOW), Duration.ofMinutes(2), 512);
 
     @TempDir
     Path stateDir;
