@@ -59,6 +59,23 @@ class DockerfileTest {
     }
 
     @Test
+    void shouldRunWithTheJvmFlagsTheBenchmarksMeasureAndTheDocsRecommend() {
+        Matcher bench = Pattern.compile("RECOMMENDED_JAVA_OPTS=\"([^\"]+)\"")
+                .matcher(Manifests.read(Manifests.ROOT.resolve("bench/run")));
+        assertThat(bench.find()).isTrue();
+        assertThat(Manifests.read(Manifests.ROOT.resolve("docs/architecture.md")))
+                .as("the recommended flags are the measured ones").contains("`" + bench.group(1) + "`");
+        // in a container, half of a 512 MiB limit is the benchmark's 256 MB heap; the other flags are the same
+        String image = INSTRUCTIONS.stream().filter(i -> i.startsWith("ENV ")).findFirst().orElseThrow();
+        assertThat(image).contains("-XX:MaxRAMPercentage=50.0");
+        for (String flag : bench.group(1).split(" ")) {
+            if (!flag.startsWith("-Xm")) {
+                assertThat(image).contains(flag);
+            }
+        }
+    }
+
+    @Test
     void shouldReportHealthFromTheReadinessEndpointOfTheManagementPort() {
         assertThat(INSTRUCTIONS).filteredOn(i -> i.startsWith("HEALTHCHECK")).singleElement().asString()
                 .contains("http://127.0.0.1:${MANAGEMENT_PORT}/actuator/health/readiness");
