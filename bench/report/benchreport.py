@@ -21,6 +21,7 @@ SERVICES = ("gateway", "batcher", "processor", "aggregator")
 RSS_LIMIT_MIB = 512
 E2E_P99_LIMIT_MS = 1000.0
 SVG_PATH_IN_REPO = "docs/bench/throughput-latency.svg"
+HISTORY_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "history.md")
 
 
 # --- reading a run directory ------------------------------------------------------------------
@@ -291,7 +292,7 @@ def _phase_table(manifest):
     return rows
 
 
-def render_markdown(run, svg_link=SVG_PATH_IN_REPO):
+def render_markdown(run, svg_link=SVG_PATH_IN_REPO, history=None):
     m = run.manifest
     machine = m.get("machine", {})
     git = m.get("git", {})
@@ -386,7 +387,9 @@ def render_markdown(run, svg_link=SVG_PATH_IN_REPO):
         e2e = fx.get("endToEnd", {})
         lat = e2e.get("latency", {})
         w(f"Uniform workload, {_num(i['targetRecordsPerSecond'])} records/s offered for {fx['settings'].get('duration')}: "
-          f"{_num(i['recordsPerSecond'])} records/s accepted, {i.get('failed', 0)} failed requests.")
+          f"{_num(i['recordsPerSecond'])} records/s accepted, {i.get('failed', 0)} failed requests. "
+          f"The four services were restarted before this run, so their RSS is what this load needs, not "
+          f"the high-water mark of the searches before it.")
         w("")
         w("| Latency | Count | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |")
         w("|---|---:|---:|---:|---:|---:|---:|")
@@ -494,6 +497,13 @@ def render_markdown(run, svg_link=SVG_PATH_IN_REPO):
                 w("No execution samples.")
                 w("")
     w("")
+
+    if history and history.strip():
+        # hand-written and kept in the repository: what each change did to these figures
+        w("## What was tried")
+        w("")
+        out.extend(history.strip().splitlines())
+        w("")
 
     w("## Phases")
     w("")
@@ -657,14 +667,20 @@ def main(argv=None):
     parser.add_argument("run", help="a bench/results/<UTC time> directory")
     parser.add_argument("--out", default="BENCHMARKS.md")
     parser.add_argument("--svg", default=SVG_PATH_IN_REPO)
+    parser.add_argument("--history", default=HISTORY_PATH,
+                        help="Markdown appended as 'What was tried' (default: history.md beside this script)")
     args = parser.parse_args(argv)
+    history = None
+    if args.history and os.path.isfile(args.history):
+        with open(args.history, encoding="utf-8") as f:
+            history = f.read()
     run = load_run(args.run)
     svg_link = os.path.relpath(args.svg, os.path.dirname(os.path.abspath(args.out)) or ".")
     os.makedirs(os.path.dirname(os.path.abspath(args.svg)), exist_ok=True)
     with open(args.svg, "w", encoding="utf-8") as f:
         f.write(render_svg(run))
     with open(args.out, "w", encoding="utf-8") as f:
-        f.write(render_markdown(run, svg_link=svg_link))
+        f.write(render_markdown(run, svg_link=svg_link, history=history))
     for t in compute_targets(run):
         print(f"{t.verdict:>12}  {t.name}: {_value(t)}")
     print(f"wrote {args.out} and {args.svg}")

@@ -111,6 +111,14 @@ class MarkdownTest(unittest.TestCase):
         self.assertIn("| `dev.batchmesh.batcher.ingest.RecordParser.parse(InputStream)` | 5 | 50.0 % |", profiles)
         self.assertIn("| `io.netty.channel` | 2 | 20.0 % |", profiles)
 
+    def test_what_was_tried_comes_from_the_history_text_when_given(self):
+        history = "| Change | Before | After |\n|---|---|---|\n| commit every second | 4,583 | 78,108 |\n"
+        md = benchreport.render_markdown(benchreport.load_run(FIXTURE), history=history)
+        self.assertIn("## What was tried", md)
+        self.assertIn("| commit every second | 4,583 | 78,108 |", md)
+        self.assertLess(md.index("## What was tried"), md.index("## Phases"))
+        self.assertNotIn("## What was tried", self.md)
+
     def test_workloads_are_described_with_their_shape(self):
         self.assertIn("1,000 keys drawn uniformly", self.md)
         self.assertIn("key-distribution=zipf:1.1", self.md)
