@@ -52,6 +52,11 @@ final class DecodedWindows {
         recent.put(new WindowKey(series, windowStart), new Decoded(encoded, aggregate));
     }
 
+    /** Forgets everything: a task whose state was wiped and restored calls init() again on the same processor. */
+    void clear() {
+        recent.clear();
+    }
+
     int size() {
         return recent.size();
     }

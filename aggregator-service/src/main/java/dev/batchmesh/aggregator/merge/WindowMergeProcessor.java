@@ -52,6 +52,7 @@ final class WindowMergeProcessor implements Processor<Bytes, byte[], Void, Void>
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
         this.store = context.getStateStore(MergeTopology.STORE);
+        decoded.clear();
         // A batch's span stays open while its partials arrive; an idle task must still end it.
         context.schedule(SPAN_IDLE_END, PunctuationType.WALL_CLOCK_TIME, now -> spans.end());
     }

@@ -59,6 +59,19 @@ class DecodedWindowsTest {
     }
 
     @Test
+    void forgetsEverythingWhenCleared() {
+        DecodedWindows windows = new DecodedWindows(4);
+        PartialAggregate aggregate = aggregateOf(3.0);
+        byte[] encoded = PartialAggregateCodec.encode(aggregate);
+        windows.stored(SERIES, 0, encoded, aggregate);
+
+        windows.clear();
+
+        assertThat(windows.size()).isZero();
+        assertThat(windows.decode(SERIES, 0, encoded)).isNotSameAs(aggregate);
+    }
+
+    @Test
     void aCapacityOfZeroRemembersNothing() {
         DecodedWindows windows = new DecodedWindows(0);
         PartialAggregate aggregate = aggregateOf(3.0);
