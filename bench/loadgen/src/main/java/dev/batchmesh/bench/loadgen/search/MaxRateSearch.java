@@ -8,6 +8,10 @@ import java.util.OptionalDouble;
  * sustained and the lowest failed rate until they are within {@code precision} of each other. If
  * even the first rate fails, it divides by the factor until a rate holds. The caller runs each rate
  * and stops when {@link #nextRate} is empty or its time is up.
+ *
+ * <p>The search's first failure is run again before it counts: every later rate stays below the
+ * lowest failed one, so a single pause of a shared machine during one step would otherwise cap
+ * the whole search there.
  */
 public final class MaxRateSearch {
 
@@ -18,6 +22,7 @@ public final class MaxRateSearch {
     private double highestSustained = Double.NaN;
     private double lowestFailed = Double.NaN;
     private boolean done;
+    private boolean repeating;
 
     public MaxRateSearch(double startRate, double stepFactor, double precision, double minRate) {
         if (!(startRate > 0) || !(stepFactor > 1) || !(precision > 0) || !(minRate > 0)) {
@@ -39,6 +44,11 @@ public final class MaxRateSearch {
         if (done) {
             return OptionalDouble.empty();
         }
+        if (!sustained && Double.isNaN(lowestFailed) && !repeating) {
+            repeating = true;
+            return OptionalDouble.of(current);
+        }
+        repeating = false;
         if (sustained) {
             highestSustained = Double.isNaN(highestSustained) ? current : Math.max(highestSustained, current);
         } else {

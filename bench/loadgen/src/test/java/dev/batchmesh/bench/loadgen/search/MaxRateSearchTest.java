@@ -41,10 +41,27 @@ class MaxRateSearchTest {
 
         List<Double> tried = runAgainst(search, rate -> rate <= 330, 20);
 
-        // 100 200 400(fail) 300 350(fail) 325: 325..350 is within 10 % of 325
-        assertThat(tried).containsExactly(100.0, 200.0, 400.0, 300.0, 350.0, 325.0);
+        // 100 200 400(fail, run again: fail) 300 350(fail) 325: 325..350 is within 10 % of 325
+        assertThat(tried).containsExactly(100.0, 200.0, 400.0, 400.0, 300.0, 350.0, 325.0);
         assertThat(search.highestSustained()).hasValue(325.0);
         assertThat(search.record(true)).isEmpty();
+    }
+
+    @Test
+    void shouldRunTheFirstFailedRateAgainSoThatOneBadStepDoesNotCapTheSearch() {
+        MaxRateSearch search = new MaxRateSearch(100, 2, 0.1, 1);
+        boolean[] hiccup = {true};
+
+        List<Double> tried = runAgainst(search, rate -> {
+            if (hiccup[0]) {
+                hiccup[0] = false;
+                return false;
+            }
+            return rate <= 330;
+        }, 20);
+
+        assertThat(tried.subList(0, 4)).containsExactly(100.0, 100.0, 200.0, 400.0);
+        assertThat(search.highestSustained()).hasValue(325.0);
     }
 
     @Test
@@ -53,7 +70,7 @@ class MaxRateSearchTest {
 
         List<Double> tried = runAgainst(search, rate -> rate <= 30, 20);
 
-        assertThat(tried.subList(0, 3)).containsExactly(100.0, 50.0, 25.0);
+        assertThat(tried.subList(0, 4)).containsExactly(100.0, 100.0, 50.0, 25.0);
         assertThat(search.highestSustained().getAsDouble()).isBetween(27.0, 30.0);
     }
 
@@ -63,7 +80,7 @@ class MaxRateSearchTest {
 
         List<Double> tried = runAgainst(search, rate -> false, 20);
 
-        assertThat(tried).containsExactly(4.0, 2.0, 1.0);
+        assertThat(tried).containsExactly(4.0, 4.0, 2.0, 1.0);
         assertThat(search.highestSustained()).isEmpty();
     }
 }
