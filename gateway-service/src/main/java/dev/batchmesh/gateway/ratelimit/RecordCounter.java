@@ -16,6 +16,8 @@ final class RecordCounter {
     private boolean escaped;
     private int recordDepth = -1;
     private long records;
+    /** Copies of a direct buffer's bytes, one array for the whole body. */
+    private byte[] chunk;
 
     /**
      * The bytes between the buffer's position and limit, which stay as they are. Scans an array
@@ -26,7 +28,9 @@ final class RecordCounter {
             scan(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
             return;
         }
-        byte[] chunk = new byte[Math.min(bytes.remaining(), CHUNK_BYTES)];
+        if (chunk == null) {
+            chunk = new byte[CHUNK_BYTES];
+        }
         for (int at = bytes.position(); at < bytes.limit(); ) {
             int n = Math.min(chunk.length, bytes.limit() - at);
             bytes.get(at, chunk, 0, n);
