@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's first command, run as a newcomer runs it: {@code bin/suite up} starts a real Kafka
- * broker and the four services, {@code status}, {@code demo} and {@code restart} work from another
+ * broker and the four services, {@code status}, {@code demo}, {@code restart} and {@code stop} work from another
  * shell, and {@code down} stops everything it started. Runs on its own ports and state folder so a
  * developer's running suite is never touched.
  */
@@ -42,7 +42,7 @@ class LocalSuiteIntegrationTest {
     }
 
     @Test
-    void shouldStartServeRestartAndStopTheWholeSuite() throws Exception {
+    void shouldStartServeRestartAndStopTheWholeSuiteAndOneService() throws Exception {
         env.put("BATCHMESH_SUITE_DIR", Files.createTempDirectory("batchmesh-suite").toString());
         env.put("BATCHMESH_SKIP_BUILD", "1");
         int gateway = pairedPort();
@@ -88,6 +88,14 @@ class LocalSuiteIntegrationTest {
         for (String name : List.of("kafka", "gateway", "batcher", "processor", "aggregator")) {
             pids.add(Long.parseLong(pidOf(afterRestart, name)));
         }
+
+        run("stop", "processor");
+        List<String> afterStop = run("status");
+        assertThat(afterStop).filteredOn(l -> l.startsWith("processor ") && l.endsWith(" STOPPED")).hasSize(1);
+        assertThat(afterStop).filteredOn(l -> l.endsWith(" UP")).hasSize(4);
+        Thread.sleep(5_000); // bin/suite up checks its processes every 2 s
+        assertThat(upOutput).as("a stopped service is not reported as having died")
+                .noneMatch(l -> l.contains("processor is not running"));
 
         run("down");
         assertThat(up.waitFor(60, TimeUnit.SECONDS)).as("bin/suite up returns after down").isTrue();
