@@ -18,6 +18,9 @@ public final class PartitionBuffer {
     private final List<TraceContext> origins = new ArrayList<>(4);
     private int records;
     private long estimatedBytes = EncodedSize.PER_BATCH;
+    /** The stream of the last append and its series: a request appends all its runs in a row. */
+    private StreamRef lastStream;
+    private Map<String, SeriesColumn> lastSeries;
 
     PartitionBuffer(int partition) {
         this.partition = partition;
@@ -28,12 +31,14 @@ public final class PartitionBuffer {
         if (origin != null && (origins.isEmpty() || origins.getLast() != origin)) {
             origins.add(origin);
         }
-        Map<String, SeriesColumn> series = groups.get(stream);
+        Map<String, SeriesColumn> series = stream == lastStream ? lastSeries : groups.get(stream);
         if (series == null) {
             series = new LinkedHashMap<>();
             groups.put(stream, series);
             estimatedBytes += EncodedSize.group(stream);
         }
+        lastStream = stream;
+        lastSeries = series;
         SeriesColumn column = series.get(run.key());
         if (column == null) {
             column = new SeriesColumn(run.key(), run.keyBytes(), run.timestamps().length);

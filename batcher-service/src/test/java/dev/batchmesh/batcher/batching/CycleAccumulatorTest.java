@@ -272,4 +272,25 @@ class CycleAccumulatorTest {
         assertThat(keys).containsExactlyInAnyOrder("a", "b", "c");
         assertThat(batch.records()).isEqualTo(5);
     }
+
+    @Test
+    void shouldKeepTheSeriesOfInterleavedStreamsApartInOnePartition() {
+        CycleAccumulator accumulator = accumulator(1_000, 1 << 20, 1 << 24, 1);
+        List<IngestBatch> requests = List.of(
+                IngestBatch.group("t", "s1", 2, new String[] {"k", "k"}, new long[] {1, 2}, new double[] {1, 2}, Requests.ARRIVAL, 1),
+                IngestBatch.group("t", "s2", 1, new String[] {"k"}, new long[] {3}, new double[] {30}, Requests.ARRIVAL, 1),
+                // an equal stream of another request: the same group, though not the same instance
+                IngestBatch.group("t", "s1", 1, new String[] {"k"}, new long[] {4}, new double[] {4}, Requests.ARRIVAL, 1),
+                IngestBatch.group("u", "s1", 1, new String[] {"k"}, new long[] {5}, new double[] {500}, Requests.ARRIVAL, 1));
+        requests.forEach(accumulator::append);
+
+        now.addAndGet(LINGER);
+        PartitionBuffer buffer = accumulator.pollReady().partitionBuffers().getFirst();
+        Map<StreamRef, Map<String, SeriesColumn>> groups = buffer.groups();
+        assertThat(groups.keySet()).containsExactly(new StreamRef("t", "s1"), new StreamRef("t", "s2"), new StreamRef("u", "s1"));
+        assertThat(groups.get(new StreamRef("t", "s1")).get("k").size()).isEqualTo(3);
+        assertThat(groups.get(new StreamRef("t", "s2")).get("k").size()).isEqualTo(1);
+        assertThat(groups.get(new StreamRef("u", "s1")).get("k").size()).isEqualTo(1);
+        assertThat(buffer.records()).isEqualTo(5);
+    }
 }
