@@ -320,6 +320,8 @@ def render_markdown(run, svg_link=SVG_PATH_IN_REPO, history=None):
     w(f"| Kernel | {machine.get('kernel', '—')} |")
     w(f"| JDK | {machine.get('jdk', '—')} |")
     w(f"| Services' JVM flags | `{m.get('suiteJavaOpts', '—')}` |")
+    if m.get('aggregatorJavaOpts'):
+        w(f"| Aggregator's own JVM flags, after those | `{m['aggregatorJavaOpts']}` |")
     w(f"| Peers and drain size | {m.get('records', '—'):,} records |" if isinstance(m.get("records"), int)
       else "| Peers and drain size | — |")
     if m.get("quick"):
@@ -356,7 +358,7 @@ def render_markdown(run, svg_link=SVG_PATH_IN_REPO, history=None):
       "is within 1 s, at most 0.1 % of requests fail, the 202s keep up and no consumer lag grows.")
     w("")
     for label, res in (("uniform", run.max_uniform), ("zipf", run.max_zipf),
-                       ("uniform, ingest alone (consumer lag not judged, no probes)", run.max_ingest)):
+                       ("uniform, ingest alone (processor and aggregator stopped, no probes)", run.max_ingest)):
         w(f"### {label}")
         w("")
         if not res:

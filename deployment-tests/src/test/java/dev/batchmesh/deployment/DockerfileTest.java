@@ -76,6 +76,21 @@ class DockerfileTest {
     }
 
     @Test
+    void shouldGiveTheAggregatorInKubernetesTheHeapTheBenchmarksMeasure() {
+        Matcher bench = Pattern.compile("RECOMMENDED_AGGREGATOR_JAVA_OPTS=\"-Xmx(\\d+)m\"")
+                .matcher(Manifests.read(Manifests.ROOT.resolve("bench/run")));
+        assertThat(bench.find()).isTrue();
+        assertThat(Manifests.read(Manifests.ROOT.resolve("docs/architecture.md"))).contains("`-Xmx" + bench.group(1) + "m`");
+        String aggregator = Manifests.read(Manifests.K8S.resolve("base/aggregator-service.yaml"));
+        Matcher percentage = Pattern.compile("-XX:MaxRAMPercentage=([\\d.]+)").matcher(aggregator);
+        Matcher limit = Pattern.compile("limits:\\s+(?:cpu: \\S+\\s+)?memory: (\\d+)Gi").matcher(aggregator);
+        assertThat(percentage.find()).isTrue();
+        assertThat(limit.find()).isTrue();
+        double heapMiB = Double.parseDouble(percentage.group(1)) / 100 * Integer.parseInt(limit.group(1)) * 1024;
+        assertThat(heapMiB).isEqualTo(Double.parseDouble(bench.group(1)));
+    }
+
+    @Test
     void shouldReportHealthFromTheReadinessEndpointOfTheManagementPort() {
         assertThat(INSTRUCTIONS).filteredOn(i -> i.startsWith("HEALTHCHECK")).singleElement().asString()
                 .contains("http://127.0.0.1:${MANAGEMENT_PORT}/actuator/health/readiness");
