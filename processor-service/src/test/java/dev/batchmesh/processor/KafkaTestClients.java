@@ -96,7 +96,7 @@ public final class KafkaTestClients {
 
     public static List<SeriesPartials> partialsOfStream(List<ConsumerRecord<byte[], byte[]>> records, String stream) {
         return records.stream()
-                .map(r -> SeriesPartialsCodec.decode(r.key(), r.value()))
+                .flatMap(r -> SeriesPartialsCodec.decodeMessage(r.key(), r.value()).stream())
                 .filter(p -> p.series().stream().equals(stream))
                 .toList();
     }

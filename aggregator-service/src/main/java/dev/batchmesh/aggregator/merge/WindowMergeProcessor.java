@@ -8,6 +8,7 @@ import dev.batchmesh.core.partial.SeriesPartialsCodec;
 import dev.batchmesh.core.partial.WindowPartial;
 import io.micrometer.tracing.Tracer;
 import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -19,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Merges each window partial of a {@code partials} message into the stored state of its
+ * Merges each window partial of a {@code partials} message (one series keyed by its bytes, or the
+ * series of one partition together; see {@link SeriesPartialsCodec}) into the stored state of its
  * (series, window). Nothing is forwarded: the store (and its changelog) is the output.
  *
  * <p>A message that does not decode or was computed for another base window is logged, counted
@@ -71,29 +73,35 @@ final class WindowMergeProcessor implements Processor<Bytes, byte[], Void, Void>
     }
 
     private void mergeAll(Record<Bytes, byte[]> record) {
-        SeriesPartials partials;
+        List<SeriesPartials> messageSeries;
         try {
-            if (record.key() == null) {
-                throw new IllegalArgumentException("message has no key");
-            }
-            partials = SeriesPartialsCodec.decode(record.key().get(), record.value());
+            messageSeries = SeriesPartialsCodec.decodeMessage(record.key() == null ? null : record.key().get(), record.value());
         } catch (RuntimeException e) {
             log.warn("Skipping undecodable partials message at {}: {}", position(), e.getMessage());
             metrics.dropped(DropReason.BAD_FORMAT, 1);
             return;
         }
-        if (partials.windowSizeMillis() != settings.windowSizeMillis()) {
-            log.warn("Skipping partials at {} computed for {} ms windows; this aggregator uses {} ms",
-                    position(), partials.windowSizeMillis(), settings.windowSizeMillis());
-            metrics.dropped(DropReason.WINDOW_MISMATCH, partials.windows().size());
+        if (messageSeries.isEmpty()) {
             return;
         }
-        for (WindowPartial window : partials.windows()) {
-            merge(record.key(), window);
+        SeriesPartials first = messageSeries.getFirst();
+        if (first.windowSizeMillis() != settings.windowSizeMillis()) {
+            log.warn("Skipping partials at {} computed for {} ms windows; this aggregator uses {} ms",
+                    position(), first.windowSizeMillis(), settings.windowSizeMillis());
+            metrics.dropped(DropReason.WINDOW_MISMATCH, messageSeries.stream().mapToInt(p -> p.windows().size()).sum());
+            return;
         }
-        metrics.mergedBatchArrivedAt(partials.batchCreatedAt(), context.currentSystemTimeMs());
+        int windows = 0;
+        for (SeriesPartials partials : messageSeries) {
+            Bytes series = Bytes.wrap(partials.series().toBytes());
+            for (WindowPartial window : partials.windows()) {
+                merge(series, window);
+            }
+            windows += partials.windows().size();
+        }
+        metrics.mergedBatchArrivedAt(first.batchCreatedAt(), context.currentSystemTimeMs());
         if (log.isDebugEnabled()) {
-            log.debug("Merged {} window partials at {}", partials.windows().size(), position());
+            log.debug("Merged {} window partials of {} series at {}", windows, messageSeries.size(), position());
         }
     }
 

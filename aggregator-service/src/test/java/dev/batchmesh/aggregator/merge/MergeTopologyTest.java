@@ -119,6 +119,35 @@ class MergeTopologyTest {
     }
 
     @Test
+    void shouldMergeEverySeriesOfAMessageThatCarriesSeveral() {
+        SeriesKey other = new SeriesKey("acme", "latency", "search");
+        long arrived = System.currentTimeMillis() - 1_000;
+        sendTogether(List.of(
+                new SeriesPartials(SERIES, WINDOW, arrived, List.of(new WindowPartial(T0, PartialAggregate.of(200, 1, 2)),
+                        new WindowPartial(T0 + WINDOW, PartialAggregate.of(200, 10)))),
+                new SeriesPartials(other, WINDOW, arrived, List.of(new WindowPartial(T0, PartialAggregate.of(200, 100))))));
+        sendTogether(List.of(
+                new SeriesPartials(other, WINDOW, arrived, List.of(new WindowPartial(T0, PartialAggregate.of(200, 50)))),
+                new SeriesPartials(SERIES, WINDOW, arrived, List.of(new WindowPartial(T0, PartialAggregate.of(200, 3))))));
+
+        assertThat(stored(SERIES, T0).statistics().sum()).isEqualTo(6.0);
+        assertThat(stored(SERIES, T0 + WINDOW).statistics().sum()).isEqualTo(10.0);
+        assertThat(stored(other, T0).statistics().sum()).isEqualTo(150.0);
+        assertThat(mergedCount()).isEqualTo(5);
+        assertThat(registry.get("aggregator.end.to.end.latency").timer().count()).as("timed once a message").isEqualTo(2);
+    }
+
+    @Test
+    void shouldStillMergeVersionOneMessagesKeyedBySeries() {
+        partials.pipeInput(SERIES.toBytes(), SeriesPartialsCodec.encodeValue(
+                new SeriesPartials(SERIES, WINDOW, T0, List.of(new WindowPartial(T0, PartialAggregate.of(200, 1, 2))))));
+        send(SERIES, WINDOW, new WindowPartial(T0, PartialAggregate.of(200, 3)));
+
+        assertThat(stored(SERIES, T0).statistics().sum()).isEqualTo(6.0);
+        assertThat(mergedCount()).isEqualTo(2);
+    }
+
+    @Test
     void shouldSkipAndCountPartialsOfAnotherWindowSizeAndKeepMerging() {
         send(SERIES, 60_000, new WindowPartial(T0, PartialAggregate.of(200, 5)), new WindowPartial(T0 + 60_000,
                 PartialAggregate.of(200, 6)));
@@ -139,7 +168,7 @@ class MergeTopologyTest {
         partials.pipeInput(new byte[] {9}, valid);
         partials.pipeInput((byte[]) null, valid);
         byte[] newerVersion = valid.clone();
-        newerVersion[0] = 2;
+        newerVersion[0] = 9;
         partials.pipeInput(SERIES.toBytes(), newerVersion);
         send(SERIES, WINDOW, new WindowPartial(T0 + 5, PartialAggregate.of(200, 8)));
         partials.pipeInput(SERIES.toBytes(), valid);
@@ -197,9 +226,15 @@ class MergeTopologyTest {
         assertThat(latency.max(TimeUnit.MILLISECONDS)).isBetween(1_000.0, 60_000.0);
     }
 
+    /** As processors write it: a version-2 message, here of one series. */
     private void send(SeriesKey series, long windowSize, WindowPartial... windows) {
-        partials.pipeInput(series.toBytes(),
-                SeriesPartialsCodec.encodeValue(new SeriesPartials(series, windowSize, T0, List.of(windows))));
+        sendTogether(List.of(new SeriesPartials(series, windowSize, T0, List.of(windows))));
+    }
+
+    private void sendTogether(List<SeriesPartials> series) {
+        for (SeriesPartialsCodec.Bundle bundle : SeriesPartialsCodec.encodeBundles(series, 1_000_000)) {
+            partials.pipeInput((byte[]) null, bundle.value());
+        }
     }
 
     private PartialAggregate stored(SeriesKey series, long windowStart) {

@@ -35,7 +35,10 @@ public final class PartialsFixture {
     public static final long WINDOW = 10_000;
 
     private final Map<SeriesKey, TreeMap<Long, double[]>> values = new LinkedHashMap<>();
-    private final List<ProducerRecord<byte[], byte[]>> messages = new ArrayList<>();
+    /** The first batch of every series, in the version-1 format an older processor writes. */
+    private final List<SeriesPartials> keyed = new ArrayList<>();
+    /** The other batches, which share version-2 messages per partition as processors write them now. */
+    private final List<List<SeriesPartials>> bundledBatches = List.of(new ArrayList<>(), new ArrayList<>());
 
     public static PartialsFixture generate(long seed, long firstWindow, int windows, List<SeriesKey> series) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -60,10 +63,10 @@ public final class PartialsFixture {
                 addChunk(batches.get(2), start, Arrays.copyOfRange(v, cut2, v.length));
             }
             fixture.values.put(key, byWindow);
-            for (List<WindowPartial> batch : batches) {
-                if (!batch.isEmpty()) {
-                    fixture.messages.add(new ProducerRecord<>("partials", key.toBytes(), SeriesPartialsCodec.encodeValue(
-                            new SeriesPartials(key, WINDOW, System.currentTimeMillis(), batch))));
+            for (int b = 0; b < batches.size(); b++) {
+                if (!batches.get(b).isEmpty()) {
+                    SeriesPartials partials = new SeriesPartials(key, WINDOW, System.currentTimeMillis(), batches.get(b));
+                    (b == 0 ? fixture.keyed : fixture.bundledBatches.get(b - 1)).add(partials);
                 }
             }
         }
@@ -77,7 +80,33 @@ public final class PartialsFixture {
     }
 
     public void produceTo(String bootstrapServers) {
-        produce(bootstrapServers, messages);
+        produce(bootstrapServers, messages(partitionsOfPartials(bootstrapServers)));
+    }
+
+    /** Every batch as {@code partials} messages for a topic of {@code partitions} partitions. */
+    public List<ProducerRecord<byte[], byte[]>> messages(int partitions) {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        for (SeriesPartials partials : keyed) {
+            out.add(new ProducerRecord<>("partials", partials.series().toBytes(), SeriesPartialsCodec.encodeValue(partials)));
+        }
+        for (List<SeriesPartials> batch : bundledBatches) {
+            for (int p = 0; p < partitions; p++) {
+                int partition = p;
+                List<SeriesPartials> ofPartition = batch.stream().filter(s -> s.series().partition(partitions) == partition).toList();
+                // small messages, so a partition's series span several of them
+                for (SeriesPartialsCodec.Bundle bundle : SeriesPartialsCodec.encodeBundles(ofPartition, 2_048)) {
+                    out.add(new ProducerRecord<>("partials", partition, (byte[]) null, bundle.value()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static int partitionsOfPartials(String bootstrapServers) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            return producer.partitionsFor("partials").size();
+        }
     }
 
     public static void produce(String bootstrapServers, List<ProducerRecord<byte[], byte[]>> records) {

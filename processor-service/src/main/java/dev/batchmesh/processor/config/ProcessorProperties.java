@@ -15,7 +15,9 @@ import org.springframework.validation.annotation.Validated;
  * Settings of the processor ({@code processor.*}).
  *
  * @param inputTopic      micro-batches to consume
- * @param outputTopic     where per-series partials go, keyed by series bytes
+ * @param outputTopic     where partials go, the series of one partition together
+ * @param partialsMessageMaxBytes a partials message is cut before a series that would take it past
+ *                        this; under the producer's {@code max.request.size} (1 MB by default)
  * @param deadLetterTopic micro-batches that cannot be decoded
  * @param groupId         the consumer group all replicas share
  * @param concurrency     consumers (and transactional producers) per process
@@ -30,6 +32,7 @@ import org.springframework.validation.annotation.Validated;
 public record ProcessorProperties(
         @DefaultValue("microbatches") @NotBlank String inputTopic,
         @DefaultValue("partials") @NotBlank String outputTopic,
+        @DefaultValue("262144") @Min(1_024) @Max(1_000_000) int partialsMessageMaxBytes,
         @DefaultValue("microbatches-dlt") @NotBlank String deadLetterTopic,
         @DefaultValue("processor") @NotBlank String groupId,
         @DefaultValue("1") @Min(1) @Max(64) int concurrency,

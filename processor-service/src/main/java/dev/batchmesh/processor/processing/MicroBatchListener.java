@@ -22,12 +22,14 @@ import org.springframework.kafka.listener.ConsumerRecordRecoverer;
  *
  * <p>A batch listener: one transaction per poll (at most {@code spring.kafka.consumer.max-poll-records}
  * micro-batches) rather than per micro-batch, because a transaction costs several broker round trips
- * whatever it holds; and the poll's micro-batches aggregate together, one partials message per
- * series for the whole poll, because each partial costs the aggregator a merge and a single batch
- * often holds few records of a key. A micro-batch that cannot be decoded or aggregated is dead-lettered right here,
- * inside the same transaction, and the others of the poll go on: retrying cannot make its bytes
- * decode. Anything else that fails (a send the producer refuses) throws, which rolls the whole poll
- * back for the after-rollback processor to retry.
+ * whatever it holds; and the poll's micro-batches aggregate together, one partial per series and
+ * window for the whole poll, because each partial costs the aggregator a merge and a single batch
+ * often holds few records of a key. The series of a partition of {@code partials} share messages,
+ * because each message costs the producer and the aggregator's stream thread again. A micro-batch
+ * that cannot be decoded or aggregated is dead-lettered right here, inside the same transaction,
+ * and the others of the poll go on: retrying cannot make its bytes decode. Anything else that fails
+ * (a send the producer refuses) throws, which rolls the whole poll back for the after-rollback
+ * processor to retry.
  */
 class MicroBatchListener {
 
@@ -83,7 +85,8 @@ class MicroBatchListener {
                 }
             }
             if (!batches.isEmpty()) {
-                publish(aggregate(accepted, batches, batchSpans), accepted, batchSpans, started);
+                int partitions = template.partitionsFor(properties.outputTopic()).size();
+                publish(aggregate(accepted, batches, batchSpans, partitions), accepted, batchSpans, started);
             }
         } finally {
             batchSpans.forEach(Span::end);
@@ -94,20 +97,21 @@ class MicroBatchListener {
      * The poll's batches aggregated together; should that fail, each alone, so that only a batch
      * that fails by itself is dead-lettered and the others of the poll still count.
      */
-    private ProcessedBatch aggregate(List<ConsumerRecord<byte[], byte[]>> accepted, List<MicroBatch> batches, List<Span> batchSpans) {
+    private ProcessedBatch aggregate(List<ConsumerRecord<byte[], byte[]>> accepted, List<MicroBatch> batches, List<Span> batchSpans,
+                                     int partitions) {
         try {
-            return transformer.aggregate(accepted, batches);
+            return transformer.aggregate(accepted, batches, partitions);
         } catch (RuntimeException together) {
             for (int i = batches.size() - 1; i >= 0; i--) {
                 try {
-                    transformer.aggregate(List.of(accepted.get(i)), List.of(batches.get(i)));
+                    transformer.aggregate(List.of(accepted.get(i)), List.of(batches.get(i)), partitions);
                 } catch (RuntimeException alone) {
                     batchSpans.remove(i).error(alone).end();
                     deadLetters.accept(accepted.remove(i), alone);
                     batches.remove(i);
                 }
             }
-            return batches.isEmpty() ? null : transformer.aggregate(accepted, batches);
+            return batches.isEmpty() ? null : transformer.aggregate(accepted, batches, partitions);
         }
     }
 
@@ -118,7 +122,7 @@ class MicroBatchListener {
         List<ProducerRecord<byte[], byte[]>> partials = processed.partials();
         for (int i = 0; i < partials.size(); i++) {
             ProducerRecord<byte[], byte[]> partial = partials.get(i);
-            // a partial of several batches continues the trace of the first batch that fed it
+            // a message fed by several batches continues the trace of the first of them
             spans.write(batchSpans.get(processed.sources()[i]), partial.headers());
             template.send(partial);
         }

@@ -5,6 +5,7 @@ import dev.batchmesh.core.contract.PipelineTopics;
 import dev.batchmesh.core.partial.MicroBatchAggregator;
 import dev.batchmesh.core.partial.SeriesPartials;
 import dev.batchmesh.core.partial.SeriesPartialsCodec;
+import dev.batchmesh.core.series.SeriesKey;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -13,20 +14,24 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * The processor's transform with no I/O: {@code microbatches} messages in, one {@code partials}
- * message per series out, keyed by the series bytes so Kafka's key partitioner puts every partial of
- * a series on the same partition and aggregator task. The micro-batches of a poll aggregate
- * together: a series gets one partials message for the whole poll. {@link #decode} throws
- * {@link dev.batchmesh.core.codec.MalformedDataException} for a message that does not decode.
+ * The processor's transform with no I/O: {@code microbatches} messages in, {@code partials} messages
+ * out. The micro-batches of a poll aggregate together, one {@link SeriesPartials} per series, and
+ * the series that share a partition of {@code partials} travel together in version-2 messages of at
+ * most {@code messageMaxBytes}, sent to that partition: the one Kafka's key partitioner picks for
+ * each of their series bytes, so every partial of a series still reaches the aggregator task that
+ * owns it. {@link #decode} throws {@link dev.batchmesh.core.codec.MalformedDataException} for a
+ * message that does not decode.
  */
 class MicroBatchTransformer {
 
     private final MicroBatchAggregator aggregator;
     private final String outputTopic;
+    private final int messageMaxBytes;
 
-    MicroBatchTransformer(MicroBatchAggregator aggregator, String outputTopic) {
+    MicroBatchTransformer(MicroBatchAggregator aggregator, String outputTopic, int messageMaxBytes) {
         this.aggregator = aggregator;
         this.outputTopic = outputTopic;
+        this.messageMaxBytes = messageMaxBytes;
     }
 
     MicroBatch decode(ConsumerRecord<byte[], byte[]> message) {
@@ -34,27 +39,46 @@ class MicroBatchTransformer {
     }
 
     /** One message alone. */
-    ProcessedBatch transform(ConsumerRecord<byte[], byte[]> message) {
-        return aggregate(List.of(message), List.of(decode(message)));
+    ProcessedBatch transform(ConsumerRecord<byte[], byte[]> message, int partitions) {
+        return aggregate(List.of(message), List.of(decode(message)), partitions);
     }
 
     /**
-     * The decoded micro-batches of {@code messages}, in the same order, aggregated together. Each
-     * partial carries the batch id of the first message that contributed to it, for logs and tracing.
+     * The decoded micro-batches of {@code messages}, in the same order, aggregated together into
+     * messages for a {@code partials} topic of {@code partitions} partitions. Each message carries
+     * the batch id of the first input message that contributed to any of its series, for logs and
+     * tracing.
      */
-    ProcessedBatch aggregate(List<ConsumerRecord<byte[], byte[]>> messages, List<MicroBatch> batches) {
+    ProcessedBatch aggregate(List<ConsumerRecord<byte[], byte[]>> messages, List<MicroBatch> batches, int partitions) {
         MicroBatchAggregator.Result result = aggregator.aggregate(batches);
-        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(result.partials().size());
+        List<List<SeriesPartials>> byPartition = new ArrayList<>(partitions);
+        List<List<Integer>> sourcesByPartition = new ArrayList<>(partitions);
+        for (int p = 0; p < partitions; p++) {
+            byPartition.add(new ArrayList<>());
+            sourcesByPartition.add(new ArrayList<>());
+        }
         for (int i = 0; i < result.partials().size(); i++) {
             SeriesPartials partials = result.partials().get(i);
-            Header batchId = messages.get(result.sources()[i]).headers().lastHeader(PipelineTopics.BATCH_ID_HEADER);
-            RecordHeaders headers = new RecordHeaders();
-            if (batchId != null) {
-                headers.add(batchId);
-            }
-            out.add(new ProducerRecord<>(outputTopic, null, partials.series().toBytes(),
-                    SeriesPartialsCodec.encodeValue(partials), headers));
+            int partition = SeriesKey.partitionOf(partials.series().toBytes(), partitions);
+            byPartition.get(partition).add(partials);
+            sourcesByPartition.get(partition).add(result.sources()[i]);
         }
-        return new ProcessedBatch(out, result.sources(), batches.size(), result.records(), result.lateRecords());
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        List<Integer> sources = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            for (SeriesPartialsCodec.Bundle bundle : SeriesPartialsCodec.encodeBundles(byPartition.get(p), messageMaxBytes)) {
+                int source = sourcesByPartition.get(p).subList(bundle.from(), bundle.to()).stream()
+                        .mapToInt(Integer::intValue).min().orElseThrow();
+                Header batchId = messages.get(source).headers().lastHeader(PipelineTopics.BATCH_ID_HEADER);
+                RecordHeaders headers = new RecordHeaders();
+                if (batchId != null) {
+                    headers.add(batchId);
+                }
+                out.add(new ProducerRecord<>(outputTopic, p, (byte[]) null, bundle.value(), headers));
+                sources.add(source);
+            }
+        }
+        return new ProcessedBatch(out, sources.stream().mapToInt(Integer::intValue).toArray(), batches.size(),
+                result.records(), result.lateRecords());
     }
 }

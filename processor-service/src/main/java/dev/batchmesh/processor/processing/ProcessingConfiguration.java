@@ -21,7 +21,7 @@ class ProcessingConfiguration {
     MicroBatchTransformer microBatchTransformer(ProcessorProperties properties) {
         MicroBatchAggregator aggregator = new MicroBatchAggregator(WindowSpec.of(properties.windowSize()),
                 properties.grace().toMillis(), properties.sketchK());
-        return new MicroBatchTransformer(aggregator, properties.outputTopic());
+        return new MicroBatchTransformer(aggregator, properties.outputTopic(), properties.partialsMessageMaxBytes());
     }
 
     @Bean

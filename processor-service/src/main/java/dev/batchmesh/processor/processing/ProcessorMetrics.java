@@ -32,7 +32,7 @@ class ProcessorMetrics {
                 .description("Time to decode, aggregate and hand a micro-batch's partials to the producer: a poll's time shared equally among its micro-batches")
                 .publishPercentileHistogram().register(registry);
         partialsPerBatch = DistributionSummary.builder("processor.partials.per.batch")
-                .description("Partials messages (one per series of a poll) per micro-batch of the poll").register(registry);
+                .description("Partials messages (the series of a partition of partials share one) per micro-batch of the poll").register(registry);
     }
 
     /** A poll's micro-batches, aggregated together in {@code nanos}. */
