@@ -7,6 +7,8 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -17,6 +19,10 @@ import org.springframework.validation.annotation.Validated;
  * pipeline-wide PIPELINE_* settings and must match the processor's, or partials are refused.
  * {@code decodedWindowsPerTask} bounds the recently merged windows each stream task keeps decoded,
  * so that merging into them again skips decoding the stored bytes (0 turns it off).
+ * {@code fetchMaxWait} is how long the broker holds a fetch of {@code partials} that finds nothing
+ * new: the stream thread reads committed partials only, and a transaction's commit does not end a
+ * fetch already waiting, so the consumer's default (500 ms) added up to half a second before merged
+ * partials showed in queries.
  */
 @ConfigurationProperties("aggregator")
 @Validated
@@ -29,6 +35,7 @@ public record AggregatorProperties(
         @DefaultValue("PT24H") @NotNull Duration retention,
         @DefaultValue("PT5M") @NotNull Duration grace,
         @DefaultValue("PT1S") @NotNull Duration commitInterval,
+        @DefaultValue("PT0.05S") @NotNull @DurationMin(millis = 1) @DurationMax(seconds = 30) Duration fetchMaxWait,
         @DefaultValue("1") @Min(1) @Max(64) int numStreamThreads,
         @DefaultValue("512") @Min(0) @Max(1_000_000) int decodedWindowsPerTask,
         @DefaultValue @Valid Topic topic,
