@@ -10,11 +10,11 @@ import org.apache.kafka.common.header.Headers;
 
 /**
  * One consumer span per micro-batch, continuing the trace the batcher wrote into the message
- * headers, and the context every partial of the batch carries on to the aggregator. The listener
- * takes a whole poll at once, which spring-kafka's own listener observation does not trace per
- * record, so the spans are made here. One context per micro-batch goes into every partial rather
- * than a producer span per partial: a batch yields a partial per series, and a span each would cost
- * more than the aggregation.
+ * headers, and the context every partials message the batch feeds carries on to the aggregator (a
+ * message fed by several batches carries the first one's). The listener takes a whole poll at once,
+ * which spring-kafka's own listener observation does not trace per record, so the spans are made
+ * here. One context per micro-batch goes into its messages rather than a producer span per
+ * message: a span each would cost more than the aggregation.
  */
 final class ProcessingSpans {
 
