@@ -103,26 +103,19 @@ public final class SeriesPartialsCodec {
             throw new MalformedDataException("empty partials message");
         }
         return switch (value[0]) {
-            case VERSION_1 -> List.of(decode(key, value));
+            case VERSION_1 -> List.of(decodeVersion1(key, value));
             case VERSION_2 -> decodeBundle(value);
             default -> throw new UnsupportedFormatVersionException("partials", value[0] & 0xFF);
         };
     }
 
-    /** A version-1 message. */
-    public static SeriesPartials decode(byte[] key, byte[] value) {
+    private static SeriesPartials decodeVersion1(byte[] key, byte[] value) {
         if (key == null) {
             throw new MalformedDataException("a version-1 partials message needs its series as key");
         }
         SeriesKey series = SeriesKey.fromBytes(key);
-        if (value == null || value.length == 0) {
-            throw new MalformedDataException("empty partials message");
-        }
         ByteSource in = new ByteSource(value);
-        int version = in.readByte();
-        if (version != VERSION_1) {
-            throw new UnsupportedFormatVersionException("partials", version);
-        }
+        in.readByte(); // the version, read by decodeMessage
         long windowSize = in.readVarLong();
         long createdAt = in.readVarLong();
         SeriesPartials partials = new SeriesPartials(series, windowSize, createdAt, readWindows(in));
@@ -132,7 +125,7 @@ public final class SeriesPartialsCodec {
 
     private static List<SeriesPartials> decodeBundle(byte[] value) {
         ByteSource in = new ByteSource(value);
-        in.readByte();
+        in.readByte(); // the version, read by decodeMessage
         long windowSize = in.readVarLong();
         long createdAt = in.readVarLong();
         // a series costs at least its length byte, two key bytes and a window count

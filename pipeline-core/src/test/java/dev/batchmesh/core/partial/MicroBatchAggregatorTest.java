@@ -151,7 +151,7 @@ class MicroBatchAggregatorTest {
         SeriesPartials p = new SeriesPartials(key, 10_000, NOW,
                 List.of(new WindowPartial(-10_000, PartialAggregate.of(200, 1, 2)), new WindowPartial(NOW, PartialAggregate.of(200, 3))));
 
-        SeriesPartials decoded = SeriesPartialsCodec.decode(key.toBytes(), SeriesPartialsCodec.encodeValue(p));
+        SeriesPartials decoded = SeriesPartialsCodec.decodeMessage(key.toBytes(), SeriesPartialsCodec.encodeValue(p)).getFirst();
 
         assertThat(decoded.series()).isEqualTo(key);
         assertThat(decoded.windowSizeMillis()).isEqualTo(10_000);
