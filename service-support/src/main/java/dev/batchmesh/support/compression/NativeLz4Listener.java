@@ -5,7 +5,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.Ordered;
-import org.springframework.util.ClassUtils;
 
 /**
  * Loads lz4-java's native library as a service starts, before any Kafka client exists
@@ -20,9 +19,6 @@ public class NativeLz4Listener implements ApplicationListener<ApplicationEnviron
 
     @Override
     public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
-        if (!ClassUtils.isPresent("net.jpountz.lz4.LZ4Factory", getClass().getClassLoader())) {
-            return;
-        }
         if (!event.getEnvironment().getProperty(PROPERTY, Boolean.class, true)) {
             log.info("Kafka's LZ4 compression uses lz4-java's {} implementation ({} is false)",
                     NativeLz4.implementation(), PROPERTY);
