@@ -3,12 +3,17 @@ package dev.batchmesh.gateway;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.UUID;
 
 import dev.batchmesh.core.contract.ProblemTypes;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -23,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Backends that refuse connections: the gateway answers 503 problems, never a 500. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
+@ExtendWith(OutputCaptureExtension.class)
 class GatewayBackendDownIntegrationTest {
 
     @DynamicPropertySource
@@ -72,5 +78,20 @@ class GatewayBackendDownIntegrationTest {
 
         String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
         assertThat(text).doesNotContain("Exception", "127.0.0.1", "\tat ", "trace");
+    }
+
+    @Test
+    void theWarningAboutTheUnavailableBackendCarriesTheRequestsTraceId(CapturedOutput output) {
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+
+        client.post().uri("/v1/streams/orders/records")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer dev-key")
+                .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("[{\"key\":\"k\",\"value\":1}]")
+                .exchange()
+                .expectStatus().isEqualTo(503);
+
+        assertThat(output.getOut().lines().filter(line -> line.contains("unavailable") && line.contains("ProblemErrorHandler")))
+                .anySatisfy(line -> assertThat(line).contains("\"traceId\":\"" + traceId + "\""));
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 import dev.batchmesh.core.contract.ProblemTypes;
@@ -13,10 +14,13 @@ import dev.batchmesh.gateway.support.GatewayWithStubBackends;
 import dev.batchmesh.gateway.support.StubBackend;
 import dev.batchmesh.gateway.support.StubBackend.ReceivedRequest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -232,6 +236,21 @@ class GatewayRoutingIntegrationTest extends GatewayWithStubBackends {
                 .jsonPath("$.detail").isNotEmpty();
 
         assertThat(aggregator.drain()).as("an unauthenticated request must not reach the backend").isEmpty();
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void theLineAboutARevokedKeyCarriesTheRequestsTraceId(CapturedOutput output) {
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+
+        client.get().uri(gateway("/v1/streams/orders/keys"))
+                .header(HttpHeaders.AUTHORIZATION, "Bearer revoked-key")
+                .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                .exchange()
+                .expectStatus().isUnauthorized();
+
+        assertThat(output.getOut().lines().filter(line -> line.contains("Refused revoked API key")))
+                .anySatisfy(line -> assertThat(line).contains("\"traceId\":\"" + traceId + "\""));
     }
 
     @Test

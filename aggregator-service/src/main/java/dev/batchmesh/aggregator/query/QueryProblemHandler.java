@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
+import reactor.core.publisher.Mono;
 
 /**
  * Every error as RFC 9457 problem details with a stable {@link ProblemTypes} type and a detail fit
@@ -75,10 +76,12 @@ class QueryProblemHandler {
     }
 
     @ExceptionHandler
-    ResponseEntity<ProblemDetail> unexpected(Exception e) {
-        log.error("Query failed", e);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, ProblemTypes.INTERNAL, "Internal error",
-                "the query failed on our side");
+    Mono<ResponseEntity<ProblemDetail>> unexpected(Exception e) {
+        // logged in handle, where Reactor restores the request's trace context (propagation "limited")
+        return Mono.just(e).handle((error, sink) -> {
+            log.error("Query failed", error);
+            sink.next(problem(HttpStatus.INTERNAL_SERVER_ERROR, ProblemTypes.INTERNAL, "Internal error", "the query failed on our side"));
+        });
     }
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatusCode status, URI type, String title, String detail) {

@@ -98,7 +98,10 @@ class IngestController {
                 .onErrorMap(DataBufferLimitException.class, e -> bodyTooLarge())
                 .map(IngestController::drain)
                 .defaultIfEmpty(EMPTY)
-                .flatMap(body -> accept(tenant, stream, format, body, idempotencyKey));
+                // handle, not flatMap: Reactor restores the request's observation in handle (context
+                // propagation "limited"), so the batch links the request's span and logs carry its ids
+                .<Mono<ResponseEntity<AcceptedResponse>>>handle((body, sink) -> sink.next(accept(tenant, stream, format, body, idempotencyKey)))
+                .flatMap(answer -> answer);
     }
 
     private Mono<ResponseEntity<AcceptedResponse>> accept(String tenant, String stream, RecordFormat format, byte[] body,
@@ -111,7 +114,7 @@ class IngestController {
         }
         IngestBatch batch = IngestBatch.group(tenant, stream, records.size(), records.keys(), records.timestamps(), records.values(),
                 arrival, partitions);
-        // The request's server span, current here because Reactor restores it (spring.reactor.context-propagation=auto).
+        // The request's server span, current here because this runs inside handle (see ingest).
         batch.withOrigin(tracer.currentTraceContext().context());
         log.debug("Parsed {} records for stream {} of tenant {}", records.size(), stream, tenant);
         if (idempotencyKey == null) {

@@ -51,11 +51,14 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ProblemDetail> unexpected(Exception e) {
-        log.error("Unexpected error while handling a request", e);
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "an internal error occurred");
-        problem.setType(ProblemTypes.INTERNAL);
-        return ResponseEntity.internalServerError().body(problem);
+    Mono<ResponseEntity<ProblemDetail>> unexpected(Exception e) {
+        // logged in handle, where Reactor restores the request's trace context (propagation "limited")
+        return Mono.just(e).handle((error, sink) -> {
+            log.error("Unexpected error while handling a request", error);
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "an internal error occurred");
+            problem.setType(ProblemTypes.INTERNAL);
+            sink.next(ResponseEntity.internalServerError().body(problem));
+        });
     }
 
     @Override
@@ -63,10 +66,6 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
             HttpStatusCode status, ServerWebExchange exchange) {
         ProblemDetail problem = body instanceof ProblemDetail detail ? detail : ProblemDetail.forStatus(status);
         problem.setType(typeOf(status));
-        if (status.is5xxServerError()) {
-            log.warn("Request failed with {}", status, ex);
-            problem.setDetail(status.value() == 503 ? "temporarily unavailable; retry later" : "an internal error occurred");
-        }
         HttpHeaders out = new HttpHeaders();
         if (headers != null) {
             out.putAll(headers);
@@ -74,7 +73,14 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         if (status.value() == 503) {
             out.set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
-        return Mono.just(ResponseEntity.status(status).headers(out).body(problem));
+        // handle: the warning is logged where Reactor restores the request's trace context
+        return Mono.just(ex).handle((error, sink) -> {
+            if (status.is5xxServerError()) {
+                log.warn("Request failed with {}", status, error);
+                problem.setDetail(status.value() == 503 ? "temporarily unavailable; retry later" : "an internal error occurred");
+            }
+            sink.next(ResponseEntity.status(status).headers(out).body(problem));
+        });
     }
 
     private static URI typeOf(HttpStatusCode status) {

@@ -88,9 +88,12 @@ class TenantAuthenticationFilter implements GlobalFilter, Ordered {
             case ApiKeyAuthenticator.Outcome.Authenticated a -> tenant = a.tenant();
             case ApiKeyAuthenticator.Outcome.Revoked r -> {
                 revoked.increment();
-                log.info("Refused revoked API key {}", r.keyName());
-                // the same answer as for an unknown key: a caller learns nothing about which keys once existed
-                return Mono.error(unauthenticated("The API key is not valid."));
+                // the same answer as for an unknown key: a caller learns nothing about which keys once existed;
+                // the line is logged in handle, where Reactor restores the request's trace context
+                return Mono.just(r.keyName()).handle((keyName, sink) -> {
+                    log.info("Refused revoked API key {}", keyName);
+                    sink.error(unauthenticated("The API key is not valid."));
+                });
             }
             case ApiKeyAuthenticator.Outcome.Unknown u -> {
                 unknown.increment();

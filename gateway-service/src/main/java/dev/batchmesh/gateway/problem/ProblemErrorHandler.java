@@ -55,10 +55,15 @@ class ProblemErrorHandler implements ErrorWebExceptionHandler {
             log.debug("Error after the response was committed: {}", error.toString());
             return Mono.error(error);
         }
-        GatewayProblemException problem = toProblem(exchange, error);
-        // A backend answer may have been half-copied before the failure: start from clean headers.
-        exchange.getResponse().getHeaders().clear();
-        return problemWriter.write(exchange, problem.status(), problem.type(), problem.detail(), problem.headers());
+        // handle: Reactor restores the request's trace context there (context propagation "limited"),
+        // so the warnings toProblem logs carry its ids
+        return Mono.just(error)
+                .<GatewayProblemException>handle((failure, sink) -> sink.next(toProblem(exchange, failure)))
+                .flatMap(problem -> {
+                    // A backend answer may have been half-copied before the failure: start from clean headers.
+                    exchange.getResponse().getHeaders().clear();
+                    return problemWriter.write(exchange, problem.status(), problem.type(), problem.detail(), problem.headers());
+                });
     }
 
     private GatewayProblemException toProblem(ServerWebExchange exchange, Throwable error) {
