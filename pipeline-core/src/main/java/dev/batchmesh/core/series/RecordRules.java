@@ -1,7 +1,5 @@
 package dev.batchmesh.core.series;
 
-import java.nio.charset.StandardCharsets;
-
 /** The naming rules of the v1 API, shared by every service that accepts or stores a name. */
 public final class RecordRules {
 
@@ -43,6 +41,8 @@ public final class RecordRules {
         if (key.isEmpty()) {
             return "key is empty";
         }
+        // The UTF-8 length is counted here rather than encoded: this runs for every ingested record.
+        int bytes = 0;
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
             if (Character.isISOControl(c)) {
@@ -54,9 +54,11 @@ public final class RecordRules {
                     return "key is not valid UTF-8 (unpaired surrogate at position " + i + ")";
                 }
                 i++;
+                bytes += 4;
+            } else {
+                bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
             }
         }
-        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_KEY_BYTES) {
             return "key is " + bytes + " bytes of UTF-8, more than " + MAX_KEY_BYTES;
         }

@@ -2,6 +2,7 @@ package dev.batchmesh.core.series;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,27 @@ class RecordRulesTest {
             String s = name.toString();
             boolean documented = DOCUMENTED.matcher(s).matches() && !ONLY_DOTS.matcher(s).matches();
             assertThat(RecordRules.isValidStream(s)).as("'%s'", s).isEqualTo(documented);
+        }
+    }
+
+    @Test
+    void judgesAKeysLengthByItsUtf8BytesOnRandomKeys() {
+        // one, two, three and four bytes of UTF-8 (the last a surrogate pair)
+        String[] characters = {"k", "é", "€", "\uD83D\uDE00"};
+        SplittableRandom random = new SplittableRandom(13);
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder key = new StringBuilder();
+            for (int n = random.nextInt(1, 100); n > 0; n--) {
+                key.append(characters[random.nextInt(characters.length)]);
+            }
+            String k = key.toString();
+            int utf8 = k.getBytes(StandardCharsets.UTF_8).length;
+            String violation = RecordRules.keyViolation(k);
+            if (utf8 <= RecordRules.MAX_KEY_BYTES) {
+                assertThat(violation).as("%d bytes", utf8).isNull();
+            } else {
+                assertThat(violation).isEqualTo("key is " + utf8 + " bytes of UTF-8, more than 256");
+            }
         }
     }
 }
