@@ -11,6 +11,24 @@ import java.nio.ByteBuffer;
 final class RecordCounter {
 
     private static final int CHUNK_BYTES = 8192;
+    private static final byte OTHER = 0;
+    private static final byte QUOTE = 1;
+    private static final byte BACKSLASH = 2;
+    private static final byte OPEN_ARRAY = 3;
+    private static final byte OPEN_OBJECT = 4;
+    private static final byte CLOSE = 5;
+    /** What each byte value means to the scan; everything but six ASCII characters is OTHER. */
+    private static final byte[] KINDS = new byte[256];
+
+    static {
+        KINDS['"'] = QUOTE;
+        KINDS['\\'] = BACKSLASH;
+        KINDS['['] = OPEN_ARRAY;
+        KINDS['{'] = OPEN_OBJECT;
+        KINDS[']'] = CLOSE;
+        KINDS['}'] = CLOSE;
+    }
+
     private int depth;
     private boolean inString;
     private boolean escaped;
@@ -46,26 +64,31 @@ final class RecordCounter {
         int recordDepth = this.recordDepth;
         long records = this.records;
         for (int i = offset, end = offset + length; i < end; i++) {
-            byte b = bytes[i];
+            byte kind = KINDS[bytes[i] & 0xFF];
+            if (kind == OTHER) {
+                // most bytes of a body: one lookup, and an escape ends after any byte
+                escaped = false;
+                continue;
+            }
             if (inString) {
                 if (escaped) {
                     escaped = false;
-                } else if (b == '\\') {
+                } else if (kind == BACKSLASH) {
                     escaped = true;
-                } else if (b == '"') {
+                } else if (kind == QUOTE) {
                     inString = false;
                 }
-            } else if (b == '"') {
+            } else if (kind == QUOTE) {
                 inString = true;
-            } else if (b == '[' || b == '{') {
+            } else if (kind == OPEN_ARRAY || kind == OPEN_OBJECT) {
                 if (recordDepth < 0) {
-                    recordDepth = b == '[' ? 1 : 0;
+                    recordDepth = kind == OPEN_ARRAY ? 1 : 0;
                 }
-                if (b == '{' && depth == recordDepth) {
+                if (kind == OPEN_OBJECT && depth == recordDepth) {
                     records++;
                 }
                 depth++;
-            } else if (b == ']' || b == '}') {
+            } else if (kind == CLOSE) {
                 depth = Math.max(0, depth - 1);
             }
         }

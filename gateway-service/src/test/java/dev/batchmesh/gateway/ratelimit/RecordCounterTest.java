@@ -74,4 +74,41 @@ class RecordCounterTest {
             assertThat(chunked.records()).as("round %d", round).isEqualTo(oneByOne.records());
         }
     }
+
+    @Test
+    void shouldCountEveryRecordOfRandomValidBodiesWhateverTheirStringsHold() {
+        SplittableRandom random = new SplittableRandom(17);
+        // string contents: brackets, braces, escaped quotes and backslashes, two-byte UTF-8
+        String[] pieces = {"a", "{", "}", "[", "]", "\\\"", "\\\\", "é", ",", ":", " ", "\\n"};
+        for (int round = 0; round < 2_000; round++) {
+            int records = random.nextInt(0, 60);
+            boolean ndjson = random.nextBoolean();
+            StringBuilder body = new StringBuilder(ndjson ? "" : "[");
+            for (int r = 0; r < records; r++) {
+                if (!ndjson && r > 0) {
+                    body.append(',');
+                }
+                body.append("{\"key\":\"").append(randomString(random, pieces)).append("\",\"value\":").append(random.nextInt())
+                        .append(",\"x\":{\"y\":[{\"z\":\"").append(randomString(random, pieces)).append("\"}, []]}}")
+                        .append(ndjson ? "\n" : "");
+            }
+            body.append(ndjson ? "" : "]");
+            byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+            RecordCounter counter = new RecordCounter();
+            for (int at = 0; at < bytes.length; ) {
+                int n = Math.min(bytes.length - at, random.nextInt(1, 200));
+                counter.accept(ByteBuffer.wrap(bytes, at, n).slice());
+                at += n;
+            }
+            assertThat(counter.records()).as("round %d: %s", round, body).isEqualTo(records);
+        }
+    }
+
+    private static String randomString(SplittableRandom random, String[] pieces) {
+        StringBuilder s = new StringBuilder();
+        for (int n = random.nextInt(0, 12); n > 0; n--) {
+            s.append(pieces[random.nextInt(pieces.length)]);
+        }
+        return s.toString();
+    }
 }
