@@ -4,7 +4,6 @@ import dev.batchmesh.core.series.SeriesKey;
 import io.micrometer.tracing.TraceContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -45,37 +44,28 @@ public final class IngestBatch {
         if (size <= 0) {
             throw new IllegalArgumentException("a request holds at least one record");
         }
-        HashMap<String, Integer> indexOfKey = new HashMap<>();
-        String[] distinct = new String[Math.min(size, 16)];
-        int[] counts = new int[distinct.length];
+        KeyIndex index = new KeyIndex(Math.min(size, 1024));
+        int[] counts = new int[Math.min(size, 16)];
         int[] seriesOf = new int[size];
-        int seriesCount = 0;
         String previousKey = null;
         int previousIndex = -1;
         for (int i = 0; i < size; i++) {
             String key = keys[i];
-            int index;
+            int s;
             if (key.equals(previousKey)) {
-                index = previousIndex;
+                s = previousIndex;
             } else {
-                Integer known = indexOfKey.get(key);
-                if (known == null) {
-                    index = seriesCount++;
-                    indexOfKey.put(key, index);
-                    if (index == distinct.length) {
-                        distinct = Arrays.copyOf(distinct, Math.min(size, distinct.length * 2));
-                        counts = Arrays.copyOf(counts, distinct.length);
-                    }
-                    distinct[index] = key;
-                } else {
-                    index = known;
+                s = index.idOf(key);
+                if (s == counts.length) {
+                    counts = Arrays.copyOf(counts, Math.min(size, counts.length * 2));
                 }
                 previousKey = key;
-                previousIndex = index;
+                previousIndex = s;
             }
-            seriesOf[i] = index;
-            counts[index]++;
+            seriesOf[i] = s;
+            counts[s]++;
         }
+        int seriesCount = index.size();
         StreamRef ref = new StreamRef(tenant, stream);
         byte[] prefix = SeriesKey.streamPrefix(tenant, stream);
         SeriesRun[] runs = new SeriesRun[seriesCount];
@@ -84,13 +74,13 @@ public final class IngestBatch {
         long bytes = 0;
         boolean[] partitionTouched = new boolean[partitions];
         for (int s = 0; s < seriesCount; s++) {
-            byte[] keyUtf8 = distinct[s].getBytes(StandardCharsets.UTF_8);
+            byte[] keyUtf8 = index.key(s).getBytes(StandardCharsets.UTF_8);
             byte[] seriesBytes = Arrays.copyOf(prefix, prefix.length + keyUtf8.length);
             System.arraycopy(keyUtf8, 0, seriesBytes, prefix.length, keyUtf8.length);
             int partition = SeriesKey.partitionOf(seriesBytes, partitions);
             ts[s] = new long[counts[s]];
             vs[s] = new double[counts[s]];
-            runs[s] = new SeriesRun(partition, distinct[s], keyUtf8.length, ts[s], vs[s]);
+            runs[s] = new SeriesRun(partition, index.key(s), keyUtf8.length, ts[s], vs[s]);
             bytes += EncodedSize.series(keyUtf8.length);
             if (!partitionTouched[partition]) {
                 partitionTouched[partition] = true;

@@ -14,13 +14,13 @@ import java.util.Map;
 public final class PartitionBuffer {
 
     private final int partition;
-    private final Map<StreamRef, Map<String, SeriesColumn>> groups = new LinkedHashMap<>();
+    private final Map<StreamRef, StreamSeries> groups = new LinkedHashMap<>();
     private final List<TraceContext> origins = new ArrayList<>(4);
     private int records;
     private long estimatedBytes = EncodedSize.PER_BATCH;
     /** The stream of the last append and its series: a request appends all its runs in a row. */
     private StreamRef lastStream;
-    private Map<String, SeriesColumn> lastSeries;
+    private StreamSeries lastSeries;
 
     PartitionBuffer(int partition) {
         this.partition = partition;
@@ -31,21 +31,17 @@ public final class PartitionBuffer {
         if (origin != null && (origins.isEmpty() || origins.getLast() != origin)) {
             origins.add(origin);
         }
-        Map<String, SeriesColumn> series = stream == lastStream ? lastSeries : groups.get(stream);
+        StreamSeries series = stream == lastStream ? lastSeries : groups.get(stream);
         if (series == null) {
-            series = new LinkedHashMap<>();
+            series = new StreamSeries();
             groups.put(stream, series);
             estimatedBytes += EncodedSize.group(stream);
         }
         lastStream = stream;
         lastSeries = series;
-        SeriesColumn column = series.get(run.key());
-        if (column == null) {
-            column = new SeriesColumn(run.key(), run.keyBytes(), run.timestamps().length);
-            series.put(run.key(), column);
+        if (series.append(run, arrivalMillis)) {
             estimatedBytes += EncodedSize.series(run.keyBytes());
         }
-        column.append(run.timestamps(), run.values(), arrivalMillis);
         records += run.timestamps().length;
         estimatedBytes += (long) run.timestamps().length * EncodedSize.PER_RECORD;
     }
@@ -68,7 +64,7 @@ public final class PartitionBuffer {
     }
 
     /** Series by tenant's stream and key, in first-arrival order; read-only once the cycle is sealed. */
-    public Map<StreamRef, Map<String, SeriesColumn>> groups() {
+    public Map<StreamRef, StreamSeries> groups() {
         return Collections.unmodifiableMap(groups);
     }
 }

@@ -4,6 +4,7 @@ import dev.batchmesh.batcher.batching.EncodedSize;
 import dev.batchmesh.batcher.batching.PartitionBuffer;
 import dev.batchmesh.batcher.batching.SeriesColumn;
 import dev.batchmesh.batcher.batching.StreamRef;
+import dev.batchmesh.batcher.batching.StreamSeries;
 import dev.batchmesh.core.batch.MicroBatch;
 import dev.batchmesh.core.batch.SeriesPoints;
 import dev.batchmesh.core.series.SeriesKey;
@@ -31,9 +32,9 @@ final class MicroBatchAssembler {
     List<MicroBatch> assemble(PartitionBuffer buffer) {
         List<MicroBatch> batches = new ArrayList<>(1);
         Pending pending = new Pending();
-        for (Map.Entry<StreamRef, Map<String, SeriesColumn>> group : buffer.groups().entrySet()) {
+        for (Map.Entry<StreamRef, StreamSeries> group : buffer.groups().entrySet()) {
             StreamRef stream = group.getKey();
-            for (SeriesColumn column : group.getValue().values()) {
+            for (SeriesColumn column : group.getValue().columns()) {
                 int offset = 0;
                 while (offset < column.size()) {
                     long overhead = EncodedSize.series(column.keyBytes()) + (stream.equals(pending.lastStream) ? 0 : EncodedSize.group(stream));

@@ -286,7 +286,7 @@ class CycleAccumulatorTest {
 
         now.addAndGet(LINGER);
         PartitionBuffer buffer = accumulator.pollReady().partitionBuffers().getFirst();
-        Map<StreamRef, Map<String, SeriesColumn>> groups = buffer.groups();
+        Map<StreamRef, StreamSeries> groups = buffer.groups();
         assertThat(groups.keySet()).containsExactly(new StreamRef("t", "s1"), new StreamRef("t", "s2"), new StreamRef("u", "s1"));
         assertThat(groups.get(new StreamRef("t", "s1")).get("k").size()).isEqualTo(3);
         assertThat(groups.get(new StreamRef("t", "s2")).get("k").size()).isEqualTo(1);
