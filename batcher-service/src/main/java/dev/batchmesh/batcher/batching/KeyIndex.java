@@ -10,8 +10,6 @@ import java.util.Arrays;
  */
 final class KeyIndex {
 
-    private static final int ABSENT = -1;
-
     private String[] keys;
     /** Per slot: the key's id plus one, 0 for an empty slot. */
     private int[] slots;
@@ -28,29 +26,22 @@ final class KeyIndex {
     /** The key's id, numbering it next when it is new. */
     int idOf(String key) {
         int hash = spread(key.hashCode());
-        int mask = slots.length - 1;
-        for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
-            int entry = slots[slot];
-            if (entry == 0) {
-                return add(key, hash, slot);
-            }
-            if (slotHashes[slot] == hash && keys[entry - 1].equals(key)) {
-                return entry - 1;
-            }
-        }
+        int slot = slotOf(key, hash);
+        return slots[slot] == 0 ? add(key, hash, slot) : slots[slot] - 1;
     }
 
     /** The key's id, or -1 when it has none. */
     int find(String key) {
-        int hash = spread(key.hashCode());
+        return slots[slotOf(key, spread(key.hashCode()))] - 1;
+    }
+
+    /** The slot holding the key, or the empty slot where it would go. */
+    private int slotOf(String key, int hash) {
         int mask = slots.length - 1;
         for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
             int entry = slots[slot];
-            if (entry == 0) {
-                return ABSENT;
-            }
-            if (slotHashes[slot] == hash && keys[entry - 1].equals(key)) {
-                return entry - 1;
+            if (entry == 0 || (slotHashes[slot] == hash && keys[entry - 1].equals(key))) {
+                return slot;
             }
         }
     }
