@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -76,18 +77,29 @@ class DockerfileTest {
     }
 
     @Test
-    void shouldGiveTheAggregatorInKubernetesTheHeapTheBenchmarksMeasure() {
-        Matcher bench = Pattern.compile("RECOMMENDED_AGGREGATOR_JAVA_OPTS=\"-Xmx(\\d+)m\"")
+    void shouldGiveTheAggregatorInKubernetesAndComposeTheHeapAndFlagsTheBenchmarksMeasure() {
+        Matcher bench = Pattern.compile("RECOMMENDED_AGGREGATOR_JAVA_OPTS=\"-Xmx(\\d+)m([^\"]*)\"")
                 .matcher(Manifests.read(Manifests.ROOT.resolve("bench/run")));
         assertThat(bench.find()).isTrue();
-        assertThat(Manifests.read(Manifests.ROOT.resolve("docs/architecture.md"))).contains("`-Xmx" + bench.group(1) + "m`");
-        String aggregator = Manifests.read(Manifests.K8S.resolve("base/aggregator-service.yaml"));
-        Matcher percentage = Pattern.compile("-XX:MaxRAMPercentage=([\\d.]+)").matcher(aggregator);
-        Matcher limit = Pattern.compile("limits:\\s+(?:cpu: \\S+\\s+)?memory: (\\d+)Gi").matcher(aggregator);
-        assertThat(percentage.find()).isTrue();
-        assertThat(limit.find()).isTrue();
-        double heapMiB = Double.parseDouble(percentage.group(1)) / 100 * Integer.parseInt(limit.group(1)) * 1024;
-        assertThat(heapMiB).isEqualTo(Double.parseDouble(bench.group(1)));
+        List<String> otherFlags = List.of(bench.group(2).strip().split(" "));
+        assertThat(Manifests.read(Manifests.ROOT.resolve("docs/architecture.md")))
+                .contains("`" + ("-Xmx" + bench.group(1) + "m " + String.join(" ", otherFlags)).strip() + "`");
+        String compose = Manifests.read(Manifests.ROOT.resolve("docker-compose.yml"));
+        Map<String, String> deployments = Map.of(
+                "k8s/base/aggregator-service.yaml", Manifests.read(Manifests.K8S.resolve("base/aggregator-service.yaml")),
+                "docker-compose.yml", compose.substring(compose.indexOf("\n  aggregator-service:\n")));
+        for (Map.Entry<String, String> entry : deployments.entrySet()) {
+            String deployment = entry.getKey();
+            String aggregator = entry.getValue();
+            Matcher percentage = Pattern.compile("-XX:MaxRAMPercentage=([\\d.]+)").matcher(aggregator);
+            Matcher limit = Pattern.compile("limits:\\s+(?:cpu: \\S+\\s+)?memory: (\\d+)(Gi|g)").matcher(aggregator);
+            assertThat(percentage.find()).as(deployment).isTrue();
+            assertThat(limit.find()).as(deployment).isTrue();
+            double heapMiB = Double.parseDouble(percentage.group(1)) / 100 * Integer.parseInt(limit.group(1)) * 1024;
+            assertThat(heapMiB).as(deployment).isEqualTo(Double.parseDouble(bench.group(1)));
+            String javaOpts = aggregator.substring(percentage.start(), aggregator.indexOf('\n', percentage.start()));
+            assertThat(javaOpts).as(deployment).contains(otherFlags);
+        }
     }
 
     @Test
