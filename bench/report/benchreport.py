@@ -320,6 +320,8 @@ def render_markdown(run, svg_link=SVG_PATH_IN_REPO, history=None):
     w(f"| Kernel | {machine.get('kernel', '—')} |")
     w(f"| JDK | {machine.get('jdk', '—')} |")
     w(f"| Services' JVM flags | `{m.get('suiteJavaOpts', '—')}` |")
+    if m.get('processorJavaOpts'):
+        w(f"| Processor's own JVM flags, after those | `{m['processorJavaOpts']}` |")
     if m.get('aggregatorJavaOpts'):
         w(f"| Aggregator's own JVM flags, after those | `{m['aggregatorJavaOpts']}` |")
     w(f"| Peers and drain size | {m.get('records', '—'):,} records |" if isinstance(m.get("records"), int)

@@ -79,26 +79,42 @@ class DockerfileTest {
 
     @Test
     void shouldGiveTheAggregatorInKubernetesAndComposeTheHeapAndFlagsTheBenchmarksMeasure() {
-        Matcher bench = Pattern.compile("RECOMMENDED_AGGREGATOR_JAVA_OPTS=\"(-Xmx(\\d+)m[^\"]*)\"")
+        assertDeploymentsRunWithTheMeasuredFlags("aggregator", "-Xmx", "MaxRAMPercentage");
+    }
+
+    @Test
+    void shouldGiveTheProcessorInKubernetesAndComposeTheInitialHeapAndFlagsTheBenchmarksMeasure() {
+        assertDeploymentsRunWithTheMeasuredFlags("processor", "-Xms", "InitialRAMPercentage");
+    }
+
+    /**
+     * bench/run's own flags of a service start with a heap size ({@code heapFlag}) that the
+     * deployments give as a share of their memory limit ({@code percentageFlag}); every other flag
+     * appears verbatim in their JAVA_OPTS and in docs/architecture.md.
+     */
+    private static void assertDeploymentsRunWithTheMeasuredFlags(String service, String heapFlag, String percentageFlag) {
+        Matcher bench = Pattern.compile("RECOMMENDED_" + service.toUpperCase() + "_JAVA_OPTS=\"(" + heapFlag + "(\\d+)m[^\"]*)\"")
                 .matcher(Manifests.read(Manifests.ROOT.resolve("bench/run")));
-        assertThat(bench.find()).isTrue();
+        assertThat(bench.find()).as(service).isTrue();
         assertThat(Manifests.read(Manifests.ROOT.resolve("docs/architecture.md"))).contains("`" + bench.group(1) + "`");
-        // after the heap, which the deployments give as a share of their memory limit
         List<String> otherFlags = Arrays.stream(bench.group(1).split(" ")).skip(1).toList();
         String compose = Manifests.read(Manifests.ROOT.resolve("docker-compose.yml"));
+        String manifest = "base/" + service + "-service.yaml";
         Map<String, String> deployments = Map.of(
-                "k8s/base/aggregator-service.yaml", Manifests.read(Manifests.K8S.resolve("base/aggregator-service.yaml")),
-                "docker-compose.yml", compose.substring(compose.indexOf("\n  aggregator-service:\n")));
+                "k8s/" + manifest, Manifests.read(Manifests.K8S.resolve(manifest)),
+                "docker-compose.yml", compose.substring(compose.indexOf("\n  " + service + "-service:\n")));
         for (Map.Entry<String, String> entry : deployments.entrySet()) {
             String deployment = entry.getKey();
-            String aggregator = entry.getValue();
-            Matcher percentage = Pattern.compile("-XX:MaxRAMPercentage=([\\d.]+)").matcher(aggregator);
-            Matcher limit = Pattern.compile("limits:\\s+(?:cpu: \\S+\\s+)?memory: (\\d+)(Gi|g)").matcher(aggregator);
+            String definition = entry.getValue();
+            Matcher percentage = Pattern.compile("-XX:" + percentageFlag + "=([\\d.]+)").matcher(definition);
+            Matcher limit = Pattern.compile("limits:\\s+(?:cpu: \\S+\\s+)?memory: (\\d+)(Gi|g|Mi|m)\\b").matcher(definition);
             assertThat(percentage.find()).as(deployment).isTrue();
             assertThat(limit.find()).as(deployment).isTrue();
-            double heapMiB = Double.parseDouble(percentage.group(1)) / 100 * Integer.parseInt(limit.group(1)) * 1024;
+            double limitMiB = Integer.parseInt(limit.group(1)) * (limit.group(2).toLowerCase().startsWith("g") ? 1024 : 1);
+            double heapMiB = Double.parseDouble(percentage.group(1)) / 100 * limitMiB;
             assertThat(heapMiB).as(deployment).isEqualTo(Double.parseDouble(bench.group(2)));
-            String javaOpts = aggregator.substring(percentage.start(), aggregator.indexOf('\n', percentage.start()));
+            int line = definition.lastIndexOf('\n', percentage.start());
+            String javaOpts = definition.substring(line + 1, definition.indexOf('\n', percentage.start()));
             assertThat(javaOpts).as(deployment).contains(otherFlags);
         }
     }
