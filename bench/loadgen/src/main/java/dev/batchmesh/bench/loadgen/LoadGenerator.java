@@ -88,12 +88,21 @@ public final class LoadGenerator {
         try (IngestClient client = new IngestClient(options.gateway(), options.apiKey(), options.httpClients(), options.requestTimeout());
              ConsumerLagSampler lag = options.bootstrap() == null ? null : new ConsumerLagSampler(options.bootstrap(), options.lagTargets())) {
             IngestPhase phase = new IngestPhase(client, options.stream(), bodies, options.connections(), options.requestTimeout());
+            ProbeMeasurement warmUpProbes = null;
             if (!options.warmup().isZero()) {
                 out.printf("warming up for %s at %.1f req/s%n", options.warmup(), options.rate());
+                // probes and their queries too: the first queries load classes and compile code in
+                // the gateway and the aggregator, a stall that would otherwise open the measurement
+                ProbeRunner warmUp = options.probes() ? probes(client, runId + "-warmup") : null;
+                if (warmUp != null) {
+                    warmUp.start();
+                }
                 phase.run(options.rate(), options.warmup());
+                if (warmUp != null) {
+                    warmUpProbes = warmUp.stop();
+                }
             }
-            ProbeRunner probes = options.probes() ? new ProbeRunner(client, options.probeStream(), runId,
-                    options.probeInterval(), options.probePollInterval(), options.probeTimeout(), options.probeMaxPolls()) : null;
+            ProbeRunner probes = options.probes() ? probes(client, runId) : null;
             long measuredFrom = System.currentTimeMillis();
             sampling.scheduleAtFixedRate(() -> {
                 processSampler.sample();
@@ -152,7 +161,7 @@ public final class LoadGenerator {
             RunResult result = new RunResult("batchmesh-loadgen", options.mode().name().toLowerCase(), started.toString(),
                     settings(), options.workload().describe(), ingest, steps, maxRequests, maxRecords,
                     probed == null ? null : ProbeResult.of(options.probeStream(), options.probeInterval().toMillis(),
-                            options.probePollInterval().toMillis(), probed),
+                            options.probePollInterval().toMillis(), probed, warmUpProbes),
                     lagResults, processSampler.usage(), List.copyOf(notes));
             Path file = ResultWriter.write(result, options.resultsDir(), "loadgen-" + result.mode() + "-" + FILE_TIME.format(started));
             ResultWriter.printSummary(result, file, out);
@@ -160,6 +169,11 @@ public final class LoadGenerator {
         } finally {
             sampling.shutdownNow();
         }
+    }
+
+    private ProbeRunner probes(IngestClient client, String runId) {
+        return new ProbeRunner(client, options.probeStream(), runId, options.probeInterval(), options.probePollInterval(),
+                options.probeTimeout(), options.probeMaxPolls());
     }
 
     private List<StepResult> searchMaximum(IngestPhase phase, ConsumerLagSampler lag) throws InterruptedException {

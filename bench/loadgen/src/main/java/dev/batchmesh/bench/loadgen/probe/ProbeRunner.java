@@ -92,6 +92,12 @@ public final class ProbeRunner implements AutoCloseable {
         while (!pending.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(pollInterval.toMillis() + 1);
         }
+        return stop();
+    }
+
+    /** Stops sending and polling at once; probes still waiting count as timed out. */
+    public ProbeMeasurement stop() {
+        sending = false;
         timer.shutdownNow();
         timedOut.addAndGet(pending.size());
         pending.clear();

@@ -51,7 +51,8 @@ public final class ResultWriter {
         }
         ProbeResult e = r.endToEnd();
         if (e != null) {
-            out.printf("probes:      %d sent, %d accepted, %d visible, %d timed out%n", e.sent(), e.accepted(), e.visible(), e.timedOut());
+            out.printf("probes:      %d sent, %d accepted, %d visible, %d timed out (warm-up: %d sent, %d visible)%n", e.sent(),
+                    e.accepted(), e.visible(), e.timedOut(), e.warmUpSent(), e.warmUpVisible());
             print(out, "202->query ", e.latency());
         }
         for (LagResult lag : r.lag()) {
